@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine (Python 3.11+ and make):
+#   make        build the package from its inputs, validate it, print a summary
+#   make test   run the whole test suite
+# Each sets up .venv from requirements.lock (pinned versions) first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: all build validate summary test bench lock clean
+.DEFAULT_GOAL := all
+
+all: build validate summary
+
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/python scripts/build.py
+
+validate: $(STAMP)
+	$(BIN)/frictionless validate datapackage.json
+	$(BIN)/article-data validate
+
+summary: $(STAMP)
+	$(BIN)/article-data info
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+# Re-pin every dependency after changing what the project needs (not part of the build).
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^article-data' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .build dist .pytest_cache .mypy_cache .hypothesis

@@ -1,0 +1,168 @@
+"""pandera schemas generated from the Table Schemas, plus the guide's row rules.
+
+Each Table Schema field becomes a :class:`pandera.pandas.Column` with the
+loader's dtype, ``nullable`` from ``required``, ``unique``, and checks for
+``enum``, ``pattern``, ``minimum``, ``maximum`` and ``minLength``. The rules a
+Table Schema cannot state, but that one table can check on its own rows, are
+added as DataFrame-level checks (see :data:`ROW_RULES`). Rules that need other
+tables or the article text live in :mod:`article_data._validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ._tableschema import enum_of, is_required, pandas_dtype
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+SPEECH_TYPES = ("direct", "partial", "unmarked", "indirect")
+SPEAKER_COLUMNS = ("speaker_person_id", "speaker_organization_id")
+ENTITY_COLUMNS = ("person_id", "organization_id", "place_id")
+
+
+def _set_count(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    return frame[list(columns)].notna().sum(axis=1)
+
+
+def _speech_has_one_speaker(frame: pd.DataFrame) -> pd.Series:
+    speech = frame["quote_type"].isin(SPEECH_TYPES)
+    count = _set_count(frame, SPEAKER_COLUMNS)
+    return (speech & (count == 1)) | (~speech & (count == 0))
+
+
+def _is_speech_matches_type(frame: pd.DataFrame) -> pd.Series:
+    return frame["is_speech"] == frame["quote_type"].isin(SPEECH_TYPES)
+
+
+def _unmarked_has_no_closing_mark(frame: pd.DataFrame) -> pd.Series:
+    return ~(frame["quote_type"].isin(("unmarked", "indirect")) & frame["has_closing_mark"])
+
+
+def _mention_has_one_entity(frame: pd.DataFrame) -> pd.Series:
+    return _set_count(frame, ENTITY_COLUMNS) == 1
+
+
+def _figure_value_or_date(frame: pd.DataFrame) -> pd.Series:
+    is_date = frame["kind"] == "date"
+    has_date = frame["date"].notna()
+    has_value = frame["value"].notna()
+    return (is_date == has_date) & (has_value != has_date)
+
+
+def _figure_date_precision(frame: pd.DataFrame) -> pd.Series:
+    length = frame["date"].str.len()
+    expected = length.map({4: "year", 7: "month", 10: "day"})
+    return (expected.astype("string") == frame["date_precision"].astype("string")).fillna(
+        frame["date"].isna() & frame["date_precision"].isna()
+    )
+
+
+def _span_not_reversed(frame: pd.DataFrame) -> pd.Series:
+    return frame["char_start"] < frame["char_end"]
+
+
+def _caption_before_credit(frame: pd.DataFrame) -> pd.Series:
+    return (frame["caption_char_start"] < frame["caption_char_end"]) & (
+        frame["caption_char_end"] <= frame["credit_char_start"]
+    ) & (frame["credit_char_start"] < frame["credit_char_end"])
+
+
+#: Row rules per table: (check name, function returning a boolean Series, error text).
+ROW_RULES: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series], str]]] = {
+    "paragraphs": [("span_not_reversed", _span_not_reversed, "char_start must be < char_end")],
+    "quotes": [
+        ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
+        ("speech_has_one_speaker", _speech_has_one_speaker,
+         "a speech row sets exactly one of speaker_person_id, speaker_organization_id; a non-speech row neither"),
+        ("is_speech_matches_type", _is_speech_matches_type,
+         "is_speech must be true exactly for direct, partial, unmarked and indirect"),
+        ("unmarked_has_no_closing_mark", _unmarked_has_no_closing_mark,
+         "unmarked and indirect rows have has_closing_mark false"),
+    ],
+    "mentions": [
+        ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
+        ("mention_has_one_entity", _mention_has_one_entity,
+         "a mention sets exactly one of person_id, organization_id, place_id"),
+    ],
+    "figures": [
+        ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
+        ("figure_value_or_date", _figure_value_or_date,
+         "a figure has a value or a date (not both), and kind = date exactly when it has a date"),
+        ("figure_date_precision", _figure_date_precision,
+         "date_precision must be year, month or day as date has 4, 7 or 10 characters"),
+    ],
+    "images": [("caption_before_credit", _caption_before_credit,
+                "caption and credit spans must be non-empty, caption first")],
+    "defects": [("span_not_reversed", _span_not_reversed, "char_start must be < char_end")],
+}
+
+
+def column_checks(field: dict[str, Any]) -> list[pa.Check]:
+    """Return the pandera checks for a field's Table Schema constraints."""
+    import pandera.pandas as pa
+
+    constraints = field.get("constraints", {})
+    checks: list[pa.Check] = []
+    enum = enum_of(field)
+    if enum is not None:
+        checks.append(pa.Check.isin(enum))
+    if "pattern" in constraints:
+        checks.append(pa.Check.str_matches(constraints["pattern"]))
+    if "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"]))
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"]))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"]))
+    return checks
+
+
+def _build(name: str, schema_json: str) -> pa.DataFrameSchema:
+    import json
+
+    import pandera.pandas as pa
+
+    table_schema = json.loads(schema_json)
+    columns = {
+        field["name"]: pa.Column(
+            pandas_dtype(field),
+            checks=column_checks(field),
+            nullable=not is_required(field),
+            unique=bool(field.get("constraints", {}).get("unique", False)),
+            description=field.get("description"),
+            title=field.get("title"),
+        )
+        for field in table_schema["fields"]
+    }
+    primary_key = table_schema.get("primaryKey", [])
+    checks = [
+        pa.Check(function, name=check_name, error=error)
+        for check_name, function, error in ROW_RULES.get(name, [])
+    ]
+    return pa.DataFrameSchema(
+        columns,
+        checks=checks,
+        strict=True,
+        ordered=True,
+        unique=list(primary_key) if len(primary_key) > 1 else None,
+        name=name,
+        description=table_schema.get("description"),
+        metadata={"primary_key": primary_key},
+    )
+
+
+@lru_cache(maxsize=64)
+def _cached(name: str, schema_json: str) -> pa.DataFrameSchema:
+    return _build(name, schema_json)
+
+
+def pandera_schema(name: str, table_schema: dict[str, Any]) -> pa.DataFrameSchema:
+    """Return the pandera schema of table ``name`` generated from its Table Schema."""
+    import json
+
+    return _cached(name, json.dumps(table_schema, sort_keys=True))

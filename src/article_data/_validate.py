@@ -1,0 +1,220 @@
+"""Full validation of a package: files, schemas, keys and the annotation guide's rules.
+
+Every check runs, and every problem is collected, before :class:`ValidationError`
+is raised, so one run lists all that is wrong. The checks are vectorised (pandas,
+NumPy, pyarrow): their cost grows linearly with the rows, without Python loops
+over rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._errors import ArticleDataError, Problem, ValidationError
+from ._spans import ArticleIndex, mismatched_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._package import Package
+
+OPENING_MARK = "\u201c"
+CLOSING_MARK = "\u201d"
+MARKED_TYPES = ("direct", "partial", "name", "scare")
+_MAX_PER_CHECK = 50
+
+
+def _ids(frame: pd.DataFrame, key: str | None, positions: Any) -> list[str | None]:
+    positions = list(positions)[:_MAX_PER_CHECK]
+    if key is None or key not in frame.columns:
+        return [f"row {int(p) + 1}" for p in positions]
+    values = frame[key].to_numpy(dtype=object)
+    return [str(values[int(p)]) if values[int(p)] is not None else f"row {int(p) + 1}" for p in positions]
+
+
+def _add(problems: list[Problem], table: str, frame: pd.DataFrame, key: str | None,
+         mask: Any, column: str | None, message: str) -> None:
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    for row_id in _ids(frame, key, positions):
+        problems.append(Problem(table, row_id, column, message))
+    if len(positions) > _MAX_PER_CHECK:
+        problems.append(Problem(table, None, column, f"... {len(positions) - _MAX_PER_CHECK} more rows: {message}"))
+
+
+def _codepoint_positions(index: ArticleIndex, char: str) -> np.ndarray:
+    """Code point offsets of every occurrence of one character in the article."""
+    pattern = np.frombuffer(char.encode("utf-8"), dtype=np.uint8)
+    data = index.bytes
+    if len(data) < len(pattern):
+        return np.zeros(0, dtype=np.int64)
+    hits = np.ones(len(data) - len(pattern) + 1, dtype=bool)
+    for i, byte in enumerate(pattern):
+        hits &= data[i : len(data) - len(pattern) + 1 + i] == byte
+    byte_positions = np.flatnonzero(hits)
+    continuation = np.flatnonzero((data & 0xC0) == 0x80)
+    return byte_positions - np.searchsorted(continuation, byte_positions, side="left")
+
+
+def _pandera_problems(name: str, frame: pd.DataFrame, pkg: Package, key: str | None) -> list[Problem]:
+    import pandera.errors
+
+    problems: list[Problem] = []
+    try:
+        pkg.schema(name).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for row in cases.head(_MAX_PER_CHECK * 4).itertuples(index=False):
+            index = getattr(row, "index", None)
+            row_id = None
+            if index is not None and index == index and key in frame.columns:
+                try:
+                    row_id = str(frame[key].iloc[int(index)])
+                except (ValueError, IndexError, TypeError):
+                    row_id = f"row {index}"
+            column = getattr(row, "column", None)
+            problems.append(Problem(name, row_id, column if isinstance(column, str) else None,
+                                    f"{row.check} failed (found {row.failure_case!r})"))
+        if len(cases) > _MAX_PER_CHECK * 4:
+            problems.append(Problem(name, None, None, f"... {len(cases) - _MAX_PER_CHECK * 4} more pandera failures"))
+    return problems
+
+
+def _foreign_key_problems(pkg: Package, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, frame in frames.items():
+        schema = pkg.table_schema(name)
+        key = (schema.get("primaryKey") or [None])[0]
+        for fk in schema.get("foreignKeys", []):
+            column = fk["fields"][0]
+            target = fk["reference"]["resource"] or name
+            target_column = fk["reference"]["fields"][0]
+            if target not in frames:
+                problems.append(Problem(name, None, column, f"references the table {target!r}, which did not load"))
+                continue
+            values = frame[column]
+            valid = values.isna() | values.isin(frames[target][target_column].dropna())
+            _add(problems, name, frame, key, ~valid.to_numpy(dtype=bool), column,
+                 f"not found in {target}.{target_column}")
+    return problems
+
+
+def _span_problems(name: str, frame: pd.DataFrame, key: str, index: ArticleIndex,
+                   paragraphs: pd.DataFrame | None, start: str = "char_start",
+                   end: str = "char_end", text: str = "text") -> list[Problem]:
+    problems: list[Problem] = []
+    if frame.empty:
+        return problems
+    starts = frame[start].to_numpy(dtype=np.int64, na_value=-1)
+    ends = frame[end].to_numpy(dtype=np.int64, na_value=-1)
+    import pyarrow as pa
+
+    texts = pa.array(frame[text].array, type=pa.large_string()) if not frame[text].isna().all() else pa.nulls(len(frame), pa.large_string())
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[mismatched_rows(index, starts, ends, texts)] = True
+    _add(problems, name, frame, key, bad, text, f"does not equal article[{start}:{end}]")
+    if paragraphs is not None and "paragraph_id" in frame.columns:
+        bounds = paragraphs.set_index("paragraph_id")[["char_start", "char_end"]]
+        joined = bounds.reindex(frame["paragraph_id"].astype(object))
+        p_start = joined["char_start"].to_numpy(dtype=np.int64, na_value=-1)
+        p_end = joined["char_end"].to_numpy(dtype=np.int64, na_value=-1)
+        outside = (p_start < 0) | (starts < p_start) | (ends > p_end)
+        _add(problems, name, frame, key, outside, start, "span does not lie inside its paragraph")
+    return problems
+
+
+def _paragraph_coverage(frame: pd.DataFrame, index: ArticleIndex) -> list[Problem]:
+    """Paragraphs must be exactly the non-empty lines of the article, in order."""
+    newlines = _codepoint_positions(index, "\n")
+    line_starts = np.concatenate([[0], newlines + 1])
+    line_ends = np.concatenate([newlines, [index.length]])
+    keep = line_ends > line_starts
+    expected_starts, expected_ends = line_starts[keep], line_ends[keep]
+    ordered = frame.sort_values("position")
+    starts = ordered["char_start"].to_numpy(dtype=np.int64, na_value=-1)
+    ends = ordered["char_end"].to_numpy(dtype=np.int64, na_value=-1)
+    if len(starts) != len(expected_starts) or not (
+        np.array_equal(starts, expected_starts) and np.array_equal(ends, expected_ends)
+    ):
+        return [Problem("paragraphs", None, None,
+                        f"paragraphs must be the {len(expected_starts)} non-empty lines of the article in order; "
+                        f"found {len(starts)} rows that do not match them line for line")]
+    lines = np.flatnonzero(keep) + 1
+    if not np.array_equal(ordered["line_number"].to_numpy(dtype=np.int64, na_value=-1), lines):
+        return [Problem("paragraphs", None, "line_number", "does not match the paragraph's line in the article")]
+    return []
+
+
+def _quote_mark_problems(frame: pd.DataFrame, index: ArticleIndex) -> list[Problem]:
+    """Every opening mark opens exactly one marked row; has_closing_mark matches the text."""
+    problems: list[Problem] = []
+    openings = _codepoint_positions(index, OPENING_MARK)
+    closings = _codepoint_positions(index, CLOSING_MARK)
+    marked = frame["quote_type"].isin(MARKED_TYPES).to_numpy(dtype=bool)
+    before = frame["char_start"].to_numpy(dtype=np.int64, na_value=-1) - 1
+    ends = frame["char_end"].to_numpy(dtype=np.int64, na_value=-1)
+    opened = np.isin(before, openings)
+    _add(problems, "quotes", frame, "quote_id", marked & ~opened, "char_start",
+         f"a {'/'.join(MARKED_TYPES)} quotation must start right after an opening mark {OPENING_MARK}")
+    used, counts = np.unique(before[marked & opened], return_counts=True)
+    twice = used[counts > 1]
+    for position in twice[:_MAX_PER_CHECK]:
+        problems.append(Problem("quotes", None, "char_start", f"the opening mark at offset {int(position)} opens {int(counts[used == position][0])} rows; expected exactly one"))
+    for position in np.setdiff1d(openings, used)[:_MAX_PER_CHECK]:
+        problems.append(Problem("quotes", None, None, f"the opening mark at offset {int(position)} opens no quotes row"))
+    closed = np.isin(ends, closings)
+    has_mark = frame["has_closing_mark"].to_numpy(dtype=bool, na_value=False)
+    _add(problems, "quotes", frame, "quote_id", marked & (has_mark != closed), "has_closing_mark",
+         f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation")
+    return problems
+
+
+def validate_package(pkg: Package) -> None:
+    """Run every check on a package; raise ValidationError listing all problems."""
+    problems: list[Problem] = []
+    try:
+        pkg._load_descriptor()
+        tables = pkg.tables
+    except ArticleDataError as exc:
+        raise ValidationError([Problem("datapackage.json", None, None, str(exc))], root=str(pkg.root)) from None
+    for resource_name, resource in pkg._resources.items():
+        try:
+            pkg._read(resource, verify=True)
+        except ArticleDataError as exc:
+            problems.append(Problem(resource_name, None, None, str(exc)))
+    try:
+        index = ArticleIndex(pkg.article_text(verify=False))
+    except ArticleDataError as exc:
+        problems.append(Problem("article", None, None, str(exc)))
+        raise ValidationError(problems, root=str(pkg.root)) from None
+    frames: dict[str, pd.DataFrame] = {}
+    keys: dict[str, str | None] = {}
+    for name in tables:
+        try:
+            frame = pkg.load(name, verify=False, format="parquet")
+            from_csv = pkg.load(name, verify=False, format="csv")
+        except ArticleDataError as exc:
+            problems.append(Problem(name, None, None, str(exc)))
+            continue
+        frames[name] = frame
+        keys[name] = (pkg.table_schema(name).get("primaryKey") or [None])[0]
+        if not frame.equals(from_csv):
+            problems.append(Problem(name, None, None, "the CSV and Parquet files hold different rows"))
+        problems.extend(_pandera_problems(name, frame, pkg, keys[name]))
+    problems.extend(_foreign_key_problems(pkg, frames))
+    paragraphs = frames.get("paragraphs")
+    if paragraphs is not None:
+        problems.extend(_paragraph_coverage(paragraphs, index))
+    for name, frame in frames.items():
+        if {"char_start", "char_end", "text"} <= set(frame.columns):
+            problems.extend(_span_problems(name, frame, keys[name] or "", index,
+                                           None if name == "paragraphs" else paragraphs))
+    if "images" in frames:
+        for part in ("caption", "credit"):
+            problems.extend(_span_problems("images", frames["images"], "image_id", index, paragraphs,
+                                           f"{part}_char_start", f"{part}_char_end", part))
+    if "quotes" in frames:
+        problems.extend(_quote_mark_problems(frames["quotes"], index))
+    if problems:
+        raise ValidationError(problems, root=str(pkg.root))

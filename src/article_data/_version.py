@@ -1,0 +1,3 @@
+"""The one place the dataset's version is written (see README, "Versioning")."""
+
+__version__ = "1.0.0"
