@@ -570,6 +570,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish(dest, staging)
+    try:
+        (dest / STATE).rmdir()
+    except OSError:
+        pass  # not empty: something else lives there; leave it
     counts = ", ".join(f"{n} {len(r)}" for n, r in built["tables"].items())
     print(f"build: article-data {__version__} written to {dest} ({counts})")
     return 0

@@ -12,8 +12,6 @@ Importing this module is cheap: pandas, pyarrow and pandera load on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from ._errors import (
     ArticleDataError,
     DescriptorError,
@@ -22,11 +20,36 @@ from ._errors import (
     UnknownTableError,
     ValidationError,
 )
-from ._package import TABLES, Format, Package, Tables, default_root
 from ._version import __version__
 
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
+
+    from ._package import Format, Package, Tables
+
+#: The tables of this version, in the documented order (see README).
+TABLES: tuple[str, ...] = (
+    "paragraphs",
+    "quotes",
+    "people",
+    "organizations",
+    "places",
+    "mentions",
+    "figures",
+    "images",
+    "defects",
+)
+
+
+def __getattr__(name: str) -> object:
+    # Package and Tables live in _package, which loads on first use (cheap import).
+    if name in ("Package", "Tables"):
+        from . import _package
+
+        return getattr(_package, name)  # type: ignore[no-any-return]
+    raise AttributeError(f"module 'article_data' has no attribute {name!r}")
 
     import pandas as pd
     import pandera.pandas as pa_schema
@@ -55,48 +78,50 @@ __all__ = [
 _bundled: Package | None = None
 
 
-def _package() -> Package:
+def _default_package() -> Package:
     global _bundled
     if _bundled is None:
+        from ._package import Package, default_root
+
         _bundled = Package(default_root())
     return _bundled
 
 
 def load(name: str, *, verify: bool = True, format: Format = "parquet") -> pd.DataFrame:
     """Load one table of the bundled package; see :meth:`Package.load`."""
-    return _package().load(name, verify=verify, format=format)
+    return _default_package().load(name, verify=verify, format=format)
 
 
 def load_all(*, verify: bool = True, format: Format = "parquet") -> Tables:
     """Load every table of the bundled package; see :meth:`Package.load_all`."""
-    return _package().load_all(verify=verify, format=format)
+    return _default_package().load_all(verify=verify, format=format)
 
 
 def article_text(*, verify: bool = True) -> str:
     """Return the article text the offsets refer to; see :meth:`Package.article_text`."""
-    return _package().article_text(verify=verify)
+    return _default_package().article_text(verify=verify)
 
 
 def descriptor() -> dict[str, Any]:
     """Return a copy of the bundled ``datapackage.json``; see :meth:`Package.descriptor`."""
-    return _package().descriptor()
+    return _default_package().descriptor()
 
 
 def path(name: str | None = None, *, format: Format = "csv") -> Path:
     """Return the path of a bundled file or of the package root; see :meth:`Package.path`."""
-    return _package().path(name, format=format)
+    return _default_package().path(name, format=format)
 
 
 def verify() -> None:
     """Check size and sha256 of every bundled file; see :meth:`Package.verify`."""
-    _package().verify()
+    _default_package().verify()
 
 
 def validate() -> None:
     """Validate the bundled package fully; see :meth:`Package.validate`."""
-    _package().validate()
+    _default_package().validate()
 
 
 def schema(name: str) -> pa_schema.DataFrameSchema:
     """Return the pandera schema of a table; see :meth:`Package.schema`."""
-    return _package().schema(name)
+    return _default_package().schema(name)

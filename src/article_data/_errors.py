@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "ArticleDataError",
@@ -45,14 +46,34 @@ class UnknownTableError(ArticleDataError, KeyError):
         return str(self.args[0])
 
 
-@dataclass(frozen=True)
 class Problem:
-    """One validation failure: where it is and what is wrong."""
+    """One validation failure: where it is and what is wrong.
 
-    table: str
-    row_id: str | None
-    column: str | None
-    message: str
+    Examples
+    --------
+    >>> str(Problem("quotes", "q07", "speaker_person_id", "not found in people.person_id"))
+    'quotes[q07].speaker_person_id: not found in people.person_id'
+    """
+
+    __slots__ = ("column", "message", "row_id", "table")
+
+    def __init__(self, table: str, row_id: str | None, column: str | None, message: str) -> None:
+        self.table = table
+        self.row_id = row_id
+        self.column = column
+        self.message = message
+
+    def _key(self) -> tuple[str, str | None, str | None, str]:
+        return (self.table, self.row_id, self.column, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem{self._key()!r}"
 
     def __str__(self) -> str:
         where = self.table

@@ -8,34 +8,22 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
-
 from ._errors import ArticleDataError, DescriptorError, IntegrityError, UnknownTableError
-from ._tableschema import SUPPORTED_TYPES, arrow_schema, arrow_to_pandas
 
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     import pandas as pd
     import pandera.pandas as pa_schema
 
-__all__ = ["TABLES", "Package", "Tables", "default_root"]
+    Format = Literal["csv", "parquet"]
 
-#: The tables of this version, in the documented order (see README).
-TABLES: tuple[str, ...] = (
-    "paragraphs",
-    "quotes",
-    "people",
-    "organizations",
-    "places",
-    "mentions",
-    "figures",
-    "images",
-    "defects",
-)
+__all__ = ["Package", "Tables", "default_root"]
 
-Format = Literal["csv", "parquet"]
 _FORMATS: tuple[str, ...] = ("csv", "parquet")
-_HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HASH = r"^sha256:[0-9a-f]{64}$"
+_URL = r"^[A-Za-z][A-Za-z0-9+.-]*:"  # a scheme (http:, file:) or a drive letter (C:)
 _MAX_DESCRIPTOR_BYTES = 16 * 1024 * 1024
 _FIX = (
     "Restore the file from the release it came from (reinstall the pinned article-data "
@@ -164,7 +152,7 @@ class Package:
                 value = resource.get(key)
                 if not isinstance(value, kind) or isinstance(value, bool):
                     raise DescriptorError(f"{label} ({name}): expected {kind.__name__} {key!r}, found {value!r:.60}")
-            if not _HASH.match(resource["hash"]):
+            if not re.match(_HASH, resource["hash"]):
                 raise DescriptorError(
                     f"{label} ({name}): expected hash 'sha256:<64 lowercase hex digits>', found "
                     f"{resource['hash']!r:.80}; only sha256 is accepted"
@@ -188,7 +176,7 @@ class Package:
         parts = PurePosixPath(rel).parts
         if "\x00" in rel or "\\" in rel:
             bad = "contains a NUL byte or backslash"
-        elif rel.startswith("/") or _URL.match(rel):
+        elif rel.startswith("/") or re.match(_URL, rel):
             bad = "is absolute or a URL"
         elif ".." in parts:
             bad = "contains '..'"
@@ -263,6 +251,8 @@ class Package:
             schema = ref
         else:
             raise DescriptorError(f"{label}: expected a path or an object, found {ref!r:.60}")
+        from ._tableschema import SUPPORTED_TYPES
+
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields:
             raise DescriptorError(f"{label}: expected a non-empty 'fields' list")
@@ -384,6 +374,8 @@ class Package:
         >>> quotes.equals(ad.load("quotes", format="csv"))
         True
         """
+        from ._tableschema import arrow_to_pandas
+
         resource = self._resource(name, format)
         fields = self.table_schema(name)["fields"]
         data = self._read(resource, verify)
@@ -437,6 +429,8 @@ class Package:
 def _parse(data: bytes, fmt: str, fields: list[dict[str, Any]]) -> Any:
     """Parse a file's bytes into an Arrow table with exactly the schema's columns and types."""
     import pyarrow as pa
+
+    from ._tableschema import arrow_schema
 
     schema = arrow_schema(fields)
     names = [f["name"] for f in fields]

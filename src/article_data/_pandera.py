@@ -141,7 +141,7 @@ def _build(name: str, schema_json: str) -> pa.DataFrameSchema:
     }
     primary_key = table_schema.get("primaryKey", [])
     checks = [
-        pa.Check(function, name=check_name, error=error)
+        pa.Check(function, name=check_name, error=f"{check_name}: {error}")
         for check_name, function, error in ROW_RULES.get(name, [])
     ]
     return pa.DataFrameSchema(

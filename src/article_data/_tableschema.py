@@ -18,13 +18,14 @@ date           date32           ``date32[day][pyarrow]``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
+    from typing import Any
+
     import pandas as pd
     import pyarrow as pa
 
-Field = dict[str, Any]
+    Field = dict[str, Any]
 
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
 

@@ -58,6 +58,7 @@ def _codepoint_positions(index: ArticleIndex, char: str) -> np.ndarray:
 
 
 def _pandera_problems(name: str, frame: pd.DataFrame, pkg: Package, key: str | None) -> list[Problem]:
+    import pandas as pd
     import pandera.errors
 
     problems: list[Problem] = []
@@ -65,17 +66,18 @@ def _pandera_problems(name: str, frame: pd.DataFrame, pkg: Package, key: str | N
         pkg.schema(name).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
+        row_level = cases["schema_context"] == "DataFrameSchema"
+        # A row rule fails once per column of the row: report it once per row.
+        cases = pd.concat([cases[~row_level], cases[row_level].drop_duplicates(["check", "index"]).assign(column=None)])
+        keys = frame[key].astype(object).to_numpy() if key in frame.columns else None
         for row in cases.head(_MAX_PER_CHECK * 4).itertuples(index=False):
-            index = getattr(row, "index", None)
+            index = row.index
             row_id = None
-            if index is not None and index == index and key in frame.columns:
-                try:
-                    row_id = str(frame[key].iloc[int(index)])
-                except (ValueError, IndexError, TypeError):
-                    row_id = f"row {index}"
-            column = getattr(row, "column", None)
-            problems.append(Problem(name, row_id, column if isinstance(column, str) else None,
-                                    f"{row.check} failed (found {row.failure_case!r})"))
+            if isinstance(index, (int, np.integer)) and keys is not None and 0 <= int(index) < len(keys):
+                row_id = str(keys[int(index)])
+            column = row.column if isinstance(row.column, str) else None
+            found = "" if column is None else f" (found {row.failure_case!r})"
+            problems.append(Problem(name, row_id, column, f"{row.check} failed{found}"))
         if len(cases) > _MAX_PER_CHECK * 4:
             problems.append(Problem(name, None, None, f"... {len(cases) - _MAX_PER_CHECK * 4} more pandera failures"))
     return problems

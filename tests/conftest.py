@@ -1,0 +1,32 @@
+"""Shared fixtures: throw-away copies of the package and of the build's inputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import PACKAGE_FILES, ROOT
+
+
+def _copy(names: tuple[str, ...], dest: Path) -> Path:
+    dest.mkdir()
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture
+def package_copy(tmp_path: Path) -> Path:
+    """A copy of the published package (descriptor, data, schemas) in a temporary folder."""
+    return _copy(PACKAGE_FILES, tmp_path / "package")
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the build's inputs and outputs, so build tests never touch the repository."""
+    return _copy(("annotations", "schemas", "data", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")

@@ -1,0 +1,136 @@
+"""The `article-data` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import BIN, run
+
+import article_data as ad
+
+COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes")
+
+
+def cli(*args: str | Path) -> tuple[int, str, str]:
+    result = run(BIN / "article-data", *args)
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_cli_help_describes_each_command(command: str) -> None:
+    """`article-data COMMAND --help` exits 0 and says what the command does."""
+    code, out, _ = cli(command, "--help")
+    assert code == 0 and f"usage: article-data {command}" in out and len(out.splitlines()) > 3
+
+
+def test_cli_info_lists_version_rows_and_hashes() -> None:
+    """`info` prints the version and every resource with its rows and sha256."""
+    code, out, _ = cli("info")
+    assert code == 0 and f"article-data {ad.__version__}" in out
+    for resource in ad.descriptor()["resources"]:
+        assert resource["hash"].removeprefix("sha256:") in out
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[3:]}
+    for table in ad.TABLES:
+        assert rows[table] == rows[f"{table}_parquet"] == str(len(ad.load(table)))
+
+
+def test_python_dash_m_is_the_same_command() -> None:
+    """`python -m article_data verify` behaves like `article-data verify`."""
+    result = run(BIN / "python", "-m", "article_data", "verify")
+    assert result.returncode == 0 and result.stdout.startswith("ok:")
+
+
+def test_cli_verify_and_validate_pass_on_the_bundled_package() -> None:
+    """`verify` and `validate` exit 0 on the published package."""
+    assert cli("verify")[0] == 0
+    code, out, _ = cli("validate")
+    assert code == 0 and out.startswith("valid:")
+
+
+def test_cli_verify_fails_naming_a_flipped_file(package_copy: Path) -> None:
+    """One flipped byte makes `verify` exit 1 with a message naming the file and both hashes."""
+    target = package_copy / "data" / "figures.csv"
+    data = bytearray(target.read_bytes())
+    data[200] ^= 0x01
+    target.write_bytes(bytes(data))
+    code, _, err = cli("--root", package_copy, "verify")
+    assert code == 1 and "figures.csv" in err and "expected sha256:" in err and "but found sha256:" in err
+
+
+def test_cli_validate_lists_problems_and_exits_non_zero(package_copy: Path) -> None:
+    """`validate` on a damaged copy exits 1 and prints a readable list of problems."""
+    target = package_copy / "data" / "article.txt"
+    target.write_bytes(target.read_bytes().replace(b"Kiev", b"Kyiv"))
+    code, _, err = cli("--root", package_copy, "validate")
+    assert code == 1 and "validation problem(s)" in err and "  - article:" in err
+
+
+def test_cli_path_and_schema() -> None:
+    """`path TABLE` prints the file's path; `schema TABLE` lists columns, types and descriptions."""
+    code, out, _ = cli("path", "mentions", "--format", "parquet")
+    assert code == 0 and Path(out.strip()) == ad.path("mentions", format="parquet")
+    code, out, _ = cli("schema", "quotes")
+    assert code == 0 and "speaker_person_id" in out and "category" in out and "foreign key to people" in out
+
+
+def test_cli_unknown_table_exits_non_zero_listing_the_tables() -> None:
+    """An unknown table name is a clear error, not a traceback."""
+    code, _, err = cli("schema", "speeches")
+    assert code == 1 and "unknown table 'speeches'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
+def test_cli_export_writes_the_table(tmp_path: Path, fmt: str) -> None:
+    """`export` writes every row of a table in the chosen format."""
+    output = tmp_path / f"quotes.{fmt}"
+    code, out, _ = cli("export", "quotes", "--format", fmt, "-o", output)
+    assert code == 0 and output.exists() and not list(tmp_path.glob(".quotes*"))
+    if fmt == "csv":
+        frame = pd.read_csv(output)
+    elif fmt == "parquet":
+        frame = pd.read_parquet(output)
+    else:
+        frame = pd.DataFrame(json.loads(output.read_text(encoding="utf-8")))
+    assert list(frame["quote_id"]) == list(ad.load("quotes")["quote_id"])
+
+
+def test_cli_quotes_shows_who_said_what() -> None:
+    """`quotes` prints one line per speech quotation with its speaker's label."""
+    code, out, _ = cli("quotes", "--width", "0")
+    quotes = ad.load("quotes")
+    speech = quotes[quotes.is_speech]
+    assert code == 0 and len(out.splitlines()) == len(speech)
+    people = ad.load("people").set_index("person_id")["label"]
+    first = speech.iloc[0]
+    assert out.splitlines()[0].startswith(f"{first.quote_id}  {people[first.speaker_person_id]}")
+
+
+def test_cli_export_csv_neutralises_spreadsheet_formulas(package_copy: Path, tmp_path: Path) -> None:
+    """Text starting with = + - @ is written with a leading apostrophe unless --raw is given."""
+    from article_data._writer import csv_bytes, parquet_bytes, sha256
+
+    pkg = ad.Package(package_copy)
+    people = pkg.load("people")
+    people.loc[0, "description"] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    people.loc[1, "description"] = "@SUM(A1:A2)"
+    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in people.to_dict("records")]
+    fields = pkg.table_schema("people")["fields"]
+    descriptor = json.loads((package_copy / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:
+        if resource["name"] in ("people", "people_parquet"):
+            data = csv_bytes(fields, rows) if resource["format"] == "csv" else parquet_bytes(fields, rows)
+            (package_copy / resource["path"]).write_bytes(data)
+            resource["bytes"], resource["hash"] = len(data), sha256(data)
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+    assert cli("--root", package_copy, "export", "people", "-o", safe)[0] == 0
+    assert cli("--root", package_copy, "export", "people", "-o", raw, "--raw")[0] == 0
+    safe_rows = list(csv.DictReader(safe.open(encoding="utf-8")))
+    raw_rows = list(csv.DictReader(raw.open(encoding="utf-8")))
+    assert safe_rows[0]["description"].startswith("'=") and safe_rows[1]["description"] == "'@SUM(A1:A2)"
+    assert raw_rows[0]["description"].startswith("=HYPERLINK")
+    assert all(not v.startswith(("=", "+", "-", "@")) for row in safe_rows for v in row.values())
