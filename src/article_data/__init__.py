@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    import pandas as pd
+    import pandera.pandas as pa_schema
+
     from ._package import Format, Package, Tables
 
 #: The tables of this version, in the documented order (see README).
@@ -48,7 +51,7 @@ def __getattr__(name: str) -> object:
     if name in ("Package", "Tables"):
         from . import _package
 
-        return getattr(_package, name)  # type: ignore[no-any-return]
+        return getattr(_package, name)
     raise AttributeError(f"module 'article_data' has no attribute {name!r}")
 
     import pandas as pd

@@ -90,7 +90,7 @@ def arrow_to_pandas(table: pa.Table, fields: list[Field]) -> pd.DataFrame:
         pa.bool_(): pd.BooleanDtype(),
         pa.date32(): pd.ArrowDtype(pa.date32()),
     }
-    frame = table.to_pandas(types_mapper=mapping.get)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get)
     for field in fields:
         enum = enum_of(field)
         if enum is not None:
@@ -98,7 +98,7 @@ def arrow_to_pandas(table: pa.Table, fields: list[Field]) -> pd.DataFrame:
             column = pd.Categorical(frame[name].array, categories=enum)
             lost = int((column.codes == -1).sum()) - table.column(name).null_count
             if lost:
-                outside = sorted(set(frame[name].dropna()) - set(enum))[:5]
+                outside = sorted({str(v) for v in frame[name].dropna()} - set(enum))[:5]
                 raise ValueError(
                     f"column {name!r} holds {lost} value(s) outside its enum, e.g. {outside}; "
                     f"expected one of {enum}"

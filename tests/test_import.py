@@ -1,0 +1,23 @@
+"""Importing article_data is cheap: the heavy libraries load on first use, not at import."""
+
+from __future__ import annotations
+
+import json
+
+from helpers import BIN, run
+
+HEAVY = ("pandas", "pyarrow", "pandera", "frictionless", "numpy", "yaml")
+
+
+def test_import_loads_no_heavy_library() -> None:
+    """`import article_data` imports none of pandas, pyarrow, pandera, frictionless, numpy."""
+    code = "import sys, json, article_data; print(json.dumps(sorted(sys.modules)))"
+    modules = json.loads(run(BIN / "python", "-c", code, check=True).stdout)
+    assert not [m for m in modules if m.split(".")[0] in HEAVY]
+
+
+def test_first_load_brings_pandas_in() -> None:
+    """The first load() imports pandas and pyarrow, and returns a DataFrame."""
+    code = ("import sys, article_data as ad; f = ad.load('places'); "
+            "print(type(f).__name__, 'pandas' in sys.modules, 'pyarrow' in sys.modules)")
+    assert run(BIN / "python", "-c", code, check=True).stdout.split() == ["DataFrame", "True", "True"]
