@@ -90,18 +90,19 @@ def arrow_to_pandas(table: pa.Table, fields: list[Field]) -> pd.DataFrame:
         pa.bool_(): pd.BooleanDtype(),
         pa.date32(): pd.ArrowDtype(pa.date32()),
     }
+    import pyarrow.compute as pc
+
+    enums = {f["name"]: enum for f in fields if (enum := enum_of(f)) is not None}
+    for name, enum in enums.items():
+        column = table.column(name)
+        outside = pc.filter(column, pc.invert(pc.is_in(column, value_set=pa.array(enum)))).drop_null()
+        if len(outside):
+            examples = sorted({str(v) for v in outside.unique().to_pylist()})[:5]
+            raise ValueError(
+                f"column {name!r} holds {len(outside)} value(s) outside its enum, e.g. {examples}; "
+                f"expected one of {enum}"
+            )
     frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get)
-    for field in fields:
-        enum = enum_of(field)
-        if enum is not None:
-            name = field["name"]
-            column = pd.Categorical(frame[name].array, categories=enum)
-            lost = int((column.codes == -1).sum()) - table.column(name).null_count
-            if lost:
-                outside = sorted({str(v) for v in frame[name].dropna()} - set(enum))[:5]
-                raise ValueError(
-                    f"column {name!r} holds {lost} value(s) outside its enum, e.g. {outside}; "
-                    f"expected one of {enum}"
-                )
-            frame[name] = column
+    for name, enum in enums.items():
+        frame[name] = pd.Categorical(frame[name].array, categories=enum)
     return frame

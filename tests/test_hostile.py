@@ -1,0 +1,228 @@
+"""Hostile input: damaged data files, untrusted descriptors, unsafe paths, failed exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import BIN, ROOT, run
+
+import article_data as ad
+from article_data import _cli
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+FILES = {r["name"]: r["path"] for r in DESCRIPTOR["resources"]}
+
+
+def swap_partner(name: str) -> str:
+    """Another file of the same format, to swap with."""
+    suffix = Path(FILES[name]).suffix
+    return next(n for n, p in FILES.items() if n != name and Path(p).suffix == suffix) if suffix != ".txt" else "places"
+
+
+def flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+FAULTS: dict[str, Callable[[Path, Path], None]] = {
+    "flipped byte": lambda root, path: flip(path),
+    "truncated": lambda root, path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+    "appended bytes": lambda root, path: path.write_bytes(path.read_bytes() + b"\n"),
+    "missing": lambda root, path: path.unlink(),
+}
+
+
+def swap(root: Path, name: str) -> Path:
+    target = root / FILES[name]
+    other = root / FILES[swap_partner(name)]
+    temporary = target.with_suffix(".swap")
+    os.replace(target, temporary)
+    os.replace(other, target)
+    os.replace(temporary, other)
+    return target
+
+
+@pytest.mark.parametrize("fault", [*FAULTS, "swapped file"])
+@pytest.mark.parametrize("name", list(FILES))
+def test_damaged_file_is_always_caught(package_copy: Path, name: str, fault: str) -> None:
+    """Every kind of damage to every file fails verify(), load() and `article-data verify`, naming the file."""
+    target = package_copy / FILES[name]
+    if fault == "swapped file":
+        swap(package_copy, name)
+    else:
+        FAULTS[fault](package_copy, target)
+    pkg = ad.Package(package_copy)
+    with pytest.raises(ad.IntegrityError) as info:
+        pkg.verify()
+    message = str(info.value)
+    if info.value.path == str(target):  # a swap damages two files; verify names the first it meets
+        assert "expected" in message and ("found" in message or "missing" in message)
+        assert "Restore the file" in message
+    table = name.removesuffix("_parquet")
+    with pytest.raises(ad.IntegrityError, match=str(target)):
+        if name == "article":
+            pkg.article_text()
+        else:
+            pkg.load(table, format="parquet" if name.endswith("_parquet") else "csv")
+    result = run(BIN / "article-data", "--root", package_copy, "verify")
+    assert result.returncode == 1 and "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+@pytest.mark.parametrize("table", ad.TABLES)
+def test_damaged_csv_with_verify_false_still_raises_article_data_error(package_copy: Path, table: str, fault: str) -> None:
+    """Skipping the hash never lets a truncated, extended or missing file through as rows."""
+    target = package_copy / FILES[table]
+    FAULTS[fault](package_copy, target)
+    try:
+        frame = ad.Package(package_copy).load(table, format="csv", verify=False)
+    except ad.ArticleDataError as exc:
+        assert str(target) in str(exc)
+    else:  # only a flipped byte inside a cell can parse; the hash is what catches that
+        assert fault == "flipped byte" and len(frame) == len(ad.load(table))
+
+
+def write_descriptor(root: Path, change: Callable[[dict], object]) -> None:
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    change(descriptor)
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def set_key(name: str, key: str, value: object) -> Callable[[dict], object]:
+    return lambda d: resource(d, name).__setitem__(key, value)
+
+
+BAD_DESCRIPTORS: dict[str, tuple[Callable[[Path], None], type[ad.ArticleDataError], str]] = {
+    "invalid JSON": (lambda root: (root / "datapackage.json").write_text('{"resources": [', encoding="utf-8"),
+                     ad.DescriptorError, "not valid UTF-8 JSON"),
+    "not an object": (lambda root: (root / "datapackage.json").write_text("[]"), ad.DescriptorError, "expected a JSON object"),
+    "no resources": (lambda root: write_descriptor(root, lambda d: d.pop("resources")), ad.DescriptorError, "'resources'"),
+    "missing path": (lambda root: write_descriptor(root, lambda d: resource(d, "quotes").pop("path")),
+                     ad.DescriptorError, "expected str 'path'"),
+    "bytes as a string": (lambda root: write_descriptor(root, set_key("quotes", "bytes", "3998")),
+                          ad.DescriptorError, "expected int 'bytes'"),
+    "unknown hash algorithm": (lambda root: write_descriptor(root, set_key("quotes", "hash", "md5:" + "0" * 32)),
+                               ad.DescriptorError, "only sha256 is accepted"),
+    "absolute path": (lambda root: write_descriptor(root, set_key("quotes", "path", str(root.parent / "secret.csv"))),
+                      ad.DescriptorError, "is absolute or a URL"),
+    "dot-dot path": (lambda root: write_descriptor(root, set_key("quotes", "path", "data/../../secret.csv")),
+                     ad.DescriptorError, "contains '..'"),
+    "URL path": (lambda root: write_descriptor(root, set_key("quotes", "path", "https://example.invalid/quotes.csv")),
+                 ad.DescriptorError, "is absolute or a URL"),
+    "NUL in path": (lambda root: write_descriptor(root, set_key("quotes", "path", "data/quotes.csv\x00.txt")),
+                    ad.DescriptorError, "NUL byte"),
+    "schema outside the root": (lambda root: write_descriptor(root, set_key("quotes", "schema", "../secret.csv")),
+                                ad.DescriptorError, "contains '..'"),
+    "absolute schema": (lambda root: write_descriptor(root, set_key("quotes", "schema", str(root.parent / "secret.csv"))),
+                        ad.DescriptorError, "is absolute or a URL"),
+    "schema not JSON": (lambda root: (root / "schemas" / "quotes.schema.json").write_text("{fields"),
+                        ad.DescriptorError, "not valid UTF-8 JSON"),
+    "schema with unknown type": (
+        lambda root: (root / "schemas" / "quotes.schema.json").write_text('{"fields": [{"name": "x", "type": "geojson"}]}'),
+        ad.DescriptorError, "must have a string 'name' and a 'type'"),
+    "duplicate resource": (lambda root: write_descriptor(root, lambda d: d["resources"].append(dict(resource(d, "quotes")))),
+                           ad.DescriptorError, "duplicate resource name 'quotes'"),
+    "symlink out of the root": (lambda root: symlink_out(root), ad.DescriptorError, "symlink out of the package"),
+}
+
+
+def symlink_out(root: Path) -> None:
+    (root / "data" / "quotes.csv").unlink()
+    os.symlink(root.parent / "secret.csv", root / "data" / "quotes.csv")
+
+
+@pytest.fixture
+def hostile_copy(package_copy: Path) -> Path:
+    """A package copy with a 'secret' file beside it that no descriptor may make us open."""
+    shutil.copy2(package_copy / "data" / "quotes.csv", package_copy.parent / "secret.csv")
+    return package_copy
+
+
+@pytest.mark.parametrize("case", list(BAD_DESCRIPTORS))
+def test_untrusted_descriptor_gets_a_clear_error(hostile_copy: Path, case: str) -> None:
+    """Each broken or unsafe descriptor raises the named ArticleDataError from every entry point."""
+    damage, error, message = BAD_DESCRIPTORS[case]
+    damage(hostile_copy)
+    for call in (lambda p: p.verify(), lambda p: p.load("quotes"), lambda p: p.load_all(), lambda p: p.schema("quotes")):
+        with pytest.raises(error, match=message):
+            call(ad.Package(hostile_copy))
+    with pytest.raises(ad.ValidationError, match=message):
+        ad.Package(hostile_copy).validate()
+    result = run(BIN / "article-data", "--root", hostile_copy, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_undeclared_table_is_refused(package_copy: Path) -> None:
+    """A table name the descriptor does not declare is an UnknownTableError, even if a file exists."""
+    (package_copy / "data" / "speeches.csv").write_text("speech_id\ns1\n")
+    with pytest.raises(ad.UnknownTableError, match="unknown table 'speeches'"):
+        ad.Package(package_copy).load("speeches")
+    with pytest.raises(ad.UnknownTableError):
+        ad.Package(package_copy).path("../datapackage")
+
+
+AUDIT = textwrap.dedent('''
+    import json, os, sys
+    root, secret = sys.argv[1], os.path.realpath(sys.argv[2])
+    import pandas, pyarrow, pyarrow.parquet, pyarrow.csv, pandera.pandas, numpy  # imports open files: not ours
+    import article_data as ad
+    from article_data import _validate, _pandera, _spans
+    opened = []
+    def hook(event, args):
+        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+            opened.append(os.path.realpath(os.fsdecode(args[0])))
+    sys.addaudithook(hook)
+    pkg = ad.Package(root)
+    for call in (pkg.verify, lambda: pkg.load("quotes"), lambda: pkg.load("quotes", format="parquet"),
+                 pkg.validate, lambda: pkg.schema("quotes"), pkg.article_text):
+        try:
+            call()
+        except ad.ArticleDataError:
+            pass
+    print(json.dumps(sorted(set(opened))))
+''')
+
+
+@pytest.mark.parametrize("case", ["absolute path", "dot-dot path", "schema outside the root", "absolute schema",
+                                  "symlink out of the root"])
+def test_nothing_outside_the_root_is_ever_opened(hostile_copy: Path, tmp_path: Path, case: str) -> None:
+    """An audit hook sees every file the library opens: none lies outside the package root."""
+    BAD_DESCRIPTORS[case][0](hostile_copy)
+    script = tmp_path / "audit.py"
+    script.write_text(AUDIT)
+    result = run(BIN / "python", script, hostile_copy, hostile_copy.parent / "secret.csv", check=True)
+    opened = [Path(p) for p in json.loads(result.stdout)]
+    real_root = hostile_copy.resolve()
+    outside = [p for p in opened if not p.is_relative_to(real_root) and p.suffix not in (".py", ".pyc", ".so")]
+    assert (hostile_copy.parent / "secret.csv").resolve() not in opened
+    assert not [p for p in outside if p.is_relative_to(real_root.parent)], outside
+    assert any(p.is_relative_to(real_root) for p in opened)  # the hook did see the library at work
+
+
+def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export that dies halfway leaves the previous file untouched and no temporary file behind."""
+    import pandas as pd
+
+    output = tmp_path / "quotes.csv"
+    output.write_text("previous export\n")
+
+    def half_written(self: pd.DataFrame, path: Path, **kwargs: object) -> None:
+        Path(path).write_text("quote_id,paragraph_id\nq01,")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", half_written)
+    with pytest.raises(OSError, match="No space left"):
+        _cli.main(["export", "quotes", "-o", str(output)])
+    assert output.read_text() == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["quotes.csv"]
