@@ -12,7 +12,7 @@ from helpers import BIN, run
 
 import article_data as ad
 
-COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes")
+COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes", "render")
 
 
 def cli(*args: str | Path) -> tuple[int, str, str]:
@@ -134,3 +134,13 @@ def test_cli_export_csv_neutralises_spreadsheet_formulas(package_copy: Path, tmp
     assert safe_rows[0]["description"].startswith("'=") and safe_rows[1]["description"] == "'@SUM(A1:A2)"
     assert raw_rows[0]["description"].startswith("=HYPERLINK")
     assert all(not v.startswith(("=", "+", "-", "@")) for row in safe_rows for v in row.values())
+
+
+def test_cli_render_writes_a_self_contained_page(tmp_path: Path) -> None:
+    """`render -o FILE` writes the annotated HTML page with every quotation in it."""
+    output = tmp_path / "article.html"
+    code, _, _ = cli("render", "-o", output)
+    page = output.read_text(encoding="utf-8")
+    assert code == 0 and page.startswith("<!DOCTYPE html>")
+    for quote_id in ad.load("quotes")["quote_id"]:
+        assert f'data-quote-id="{quote_id}"' in page

@@ -130,6 +130,15 @@ def _quotes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from ._render import render_html
+
+    page = render_html(_package(args))
+    _write_atomically(Path(args.output), lambda path: path.write_text(page, encoding="utf-8"))
+    print(f"wrote the annotated article to {args.output} (one self-contained HTML file)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``article-data`` command."""
     parser = argparse.ArgumentParser(
@@ -167,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include name and scare quotes")
     p.add_argument("--width", type=int, default=100, help="cut quotations to this many characters (0: never)")
     p.set_defaults(run=_quotes)
+    p = sub.add_parser("render", help="write the article as one annotated, self-contained HTML page",
+                       description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
+                                   "mentions linked to their entities, figures, dates and defects marked, and a "
+                                   "side panel of speakers with their quotes.")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(run=_render)
     return parser
 
 
