@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
 
@@ -54,6 +55,7 @@ def __getattr__(name: str) -> object:
         return getattr(_package, name)
     raise AttributeError(f"module 'article_data' has no attribute {name!r}")
 
+    import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
 
@@ -69,11 +71,13 @@ __all__ = [
     "ValidationError",
     "__version__",
     "article_text",
+    "connect",
     "descriptor",
     "load",
     "load_all",
     "path",
     "schema",
+    "sql",
     "validate",
     "verify",
 ]
@@ -128,3 +132,13 @@ def validate() -> None:
 def schema(name: str) -> pa_schema.DataFrameSchema:
     """Return the pandera schema of a table; see :meth:`Package.schema`."""
     return _default_package().schema(name)
+
+
+def connect(*, verify: bool = True) -> duckdb.DuckDBPyConnection:
+    """Return a DuckDB connection with a view per table; see :meth:`Package.connect`."""
+    return _default_package().connect(verify=verify)
+
+
+def sql(query: str, *, verify: bool = True) -> pd.DataFrame:
+    """Run a SQL query over the tables with DuckDB; see :meth:`Package.sql`."""
+    return _default_package().sql(query, verify=verify)

@@ -14,6 +14,7 @@ TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from typing import Any, Literal
 
+    import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
 
@@ -412,6 +413,33 @@ class Package:
         from ._pandera import pandera_schema
 
         return pandera_schema(name, self.table_schema(name))
+
+    def connect(self, *, verify: bool = True) -> duckdb.DuckDBPyConnection:
+        """Return an in-memory DuckDB connection with a view per table (needs ``article-data[sql]``).
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> con = ad.connect()
+        >>> con.execute("SELECT count(*) FROM quotes WHERE is_speech").fetchone()[0] > 0
+        True
+        """
+        from ._sql import connect
+
+        return connect(self, verify=verify)
+
+    def sql(self, query: str, *, verify: bool = True) -> pd.DataFrame:
+        """Run a SQL query over the tables with DuckDB and return a DataFrame.
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> ad.sql("SELECT label FROM people WHERE person_id = 'yan'").label[0]
+        'Yan'
+        """
+        from ._sql import sql
+
+        return sql(self, query, verify=verify)
 
     def validate(self) -> None:
         """Validate everything: hashes, schemas, keys and the annotation guide's rules.
