@@ -39,10 +39,10 @@ def connect(pkg: Package, *, verify: bool = True) -> duckdb.DuckDBPyConnection:
     one row (column ``text``): ``substring(text, char_start + 1, char_end - char_start)``
     gives a span, since DuckDB counts code points from 1.
     """
-    duckdb = _duckdb()
+    engine = _duckdb()
     if verify:
         pkg.verify()
-    connection: duckdb.DuckDBPyConnection = duckdb.connect(":memory:")
+    connection: duckdb.DuckDBPyConnection = engine.connect(":memory:")
     for name in pkg.tables:
         path = pkg.path(name, format="parquet")
         connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_literal(str(path))})")
@@ -57,8 +57,7 @@ def sql(pkg: Package, query: str, *, verify: bool = True) -> pd.DataFrame:
         frame: pd.DataFrame = connection.execute(query).df()
         return frame
     except Exception as exc:
-        duckdb = _duckdb()
-        if isinstance(exc, duckdb.Error):
+        if isinstance(exc, _duckdb().Error):
             raise ArticleDataError(f"the SQL query failed: {exc}") from None
         raise
     finally:
