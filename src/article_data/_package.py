@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
+
 from ._errors import ArticleDataError, DescriptorError, IntegrityError, UnknownTableError
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -217,10 +218,6 @@ class Package:
         self._load_descriptor()
         return tuple(n for n, r in self._resources.items() if r["format"] == "csv" and "schema" in r)
 
-    def _table_resources(self, name: str) -> dict[str, dict[str, Any]]:
-        """The CSV and Parquet resources of a table, by format."""
-        return {fmt: self._resource(name, fmt) for fmt in _FORMATS}
-
     def _resource(self, name: str, fmt: str = "csv") -> dict[str, Any]:
         self._load_descriptor()
         if fmt not in _FORMATS:
@@ -380,21 +377,24 @@ class Package:
         >>> quotes.equals(ad.load("quotes", format="csv"))
         True
         """
-        from ._tableschema import arrow_to_pandas
-
         resource = self._resource(name, format)
-        fields = self.table_schema(name)["fields"]
         # pyarrow aborts the whole process on some damaged Parquet footers (found by
         # fuzzing), so Parquet bytes are always hashed before they are parsed.
         data = self._read(resource, verify or format == "parquet")
-        where = self.root / resource["path"]
+        return self._frame(name, resource, data)
+
+    def _frame(self, name: str, resource: dict[str, Any], data: bytes) -> pd.DataFrame:
+        """Parse a table file's (already checked) bytes into the documented frame."""
+        from ._tableschema import arrow_to_pandas
+
+        fields = self.table_schema(name)["fields"]
         try:
-            table = _parse(data, format, fields)
+            table = _parse(data, resource["format"], fields)
             return arrow_to_pandas(table, fields)
         except Exception as exc:  # pyarrow raises many types on damaged input
             raise ArticleDataError(
-                f"{where}: cannot be read as the {format} table {name!r} ({type(exc).__name__}: {exc}). "
-                f"Run `article-data verify` to check the files. {_FIX}"
+                f"{self.root / resource['path']}: cannot be read as the {resource['format']} table {name!r} "
+                f"({type(exc).__name__}: {exc}). Run `article-data verify` to check the files. {_FIX}"
             ) from None
 
     def load_all(self, *, verify: bool = True, format: Format = "parquet") -> Tables:

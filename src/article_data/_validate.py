@@ -180,28 +180,36 @@ def validate_package(pkg: Package) -> None:
         tables = pkg.tables
     except ArticleDataError as exc:
         raise ValidationError([Problem("datapackage.json", None, None, str(exc))], root=str(pkg.root)) from None
+    verified: dict[str, bytes] = {}
     for resource_name, resource in pkg._resources.items():
         try:
-            pkg._read(resource, verify=True)
+            verified[resource_name] = pkg._read(resource, verify=True)
         except ArticleDataError as exc:
             problems.append(Problem(resource_name, None, None, str(exc)))
+    if "article" not in verified:
+        raise ValidationError(problems or [Problem("article", None, None, "no resource named 'article'")],
+                              root=str(pkg.root))
     try:
-        index = ArticleIndex(pkg.article_text(verify=False))
-    except ArticleDataError as exc:
-        problems.append(Problem("article", None, None, str(exc)))
+        index = ArticleIndex(verified["article"].decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("article", None, None, f"not valid UTF-8 ({exc})"))
         raise ValidationError(problems, root=str(pkg.root)) from None
     frames: dict[str, pd.DataFrame] = {}
     keys: dict[str, str | None] = {}
     for name in tables:
-        try:
-            frame = pkg.load(name, verify=False, format="parquet")
-            from_csv = pkg.load(name, verify=False, format="csv")
-        except ArticleDataError as exc:
-            problems.append(Problem(name, None, None, str(exc)))
+        copies = {}
+        for fmt, resource_name in (("parquet", f"{name}_parquet"), ("csv", name)):
+            if resource_name in verified:  # damaged files are reported above and never parsed
+                try:
+                    copies[fmt] = pkg._frame(name, pkg._resource(name, fmt), verified[resource_name])
+                except ArticleDataError as exc:
+                    problems.append(Problem(name, None, None, str(exc)))
+        if not copies:
             continue
+        frame = copies["parquet"] if "parquet" in copies else copies["csv"]
         frames[name] = frame
         keys[name] = (pkg.table_schema(name).get("primaryKey") or [None])[0]
-        if not frame.equals(from_csv):
+        if len(copies) == 2 and not copies["parquet"].equals(copies["csv"]):
             problems.append(Problem(name, None, None, "the CSV and Parquet files hold different rows"))
         problems.extend(_pandera_problems(name, frame, pkg, keys[name]))
     problems.extend(_foreign_key_problems(pkg, frames))
