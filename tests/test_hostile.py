@@ -226,3 +226,29 @@ def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypat
         _cli.main(["export", "quotes", "-o", str(output)])
     assert output.read_text() == "previous export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["quotes.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_every_single_byte_flip_of_a_table_is_caught(package_copy: Path, fmt: str) -> None:
+    """Flipping each byte of places in turn: verify=True catches all; verify=False never escapes ArticleDataError."""
+    target = package_copy / "data" / f"places.{fmt}"
+    original = target.read_bytes()
+    reference = ad.load("places")
+    outcomes = {"verified: IntegrityError": 0, "unverified: ArticleDataError": 0, "unverified: cells differ": 0}
+    for position in range(len(original)):
+        data = bytearray(original)
+        data[position] ^= 0x10
+        target.write_bytes(bytes(data))
+        pkg = ad.Package(package_copy)
+        with pytest.raises(ad.IntegrityError):
+            pkg.load("places", format=fmt)  # type: ignore[arg-type]
+        outcomes["verified: IntegrityError"] += 1
+        try:
+            frame = pkg.load("places", format=fmt, verify=False)  # type: ignore[arg-type]
+        except ad.ArticleDataError:
+            outcomes["unverified: ArticleDataError"] += 1
+        else:
+            assert fmt == "csv" and len(frame) == len(reference) and not frame.equals(reference)
+            outcomes["unverified: cells differ"] += 1
+    assert outcomes["verified: IntegrityError"] == len(original)
+    print(fmt, len(original), outcomes)
