@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build the data package from the article and the curated annotations.
 
-    python scripts/build.py            # build into the repository (data/, schemas/, datapackage.json)
+    python scripts/build.py            # build into the repository (data/, schemas/, datapackage.json,
+                                       # croissant.json, article.jsonld)
     python scripts/build.py --out DIR  # build a copy into DIR (used by the rebuild test)
 
 Humans write only judgments in annotations/*.yaml (which words are a quote, who
@@ -33,11 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from article_data import TABLES, Package, ValidationError, __version__  # noqa: E402
+from article_data._croissant import croissant_metadata, rai_problems, release_date  # noqa: E402
+from article_data._croissant import dumps as jsonld_dumps  # noqa: E402
+from article_data._jsonld import news_article  # noqa: E402
 from article_data._writer import write_package  # noqa: E402
 
-ANNOTATIONS = ROOT / "annotations"
-SCHEMAS = ROOT / "schemas"
-OUTPUTS = ("data", "schemas", "datapackage.json", "DATA_DICTIONARY.md")
+OUTPUTS = ("data", "schemas", "datapackage.json", "DATA_DICTIONARY.md", "croissant.json", "article.jsonld")
 STATE = ".build"
 SPEECH_TYPES = {"direct", "partial", "unmarked", "indirect"}
 NO_CLOSING = {"unmarked", "indirect"}
@@ -74,6 +76,8 @@ class Inputs:
 
     root: Path
     problems: list[str] = field(default_factory=list)
+    responsible_ai: dict[str, Any] = field(default_factory=dict)  # package.yaml's, for croissant.json only
+    released: str | None = None  # the release date CHANGELOG.md gives this version, if any
 
     def problem(self, where: str, line: int | None, message: str) -> None:
         self.problems.append(f"{where}:{line if line is not None else 1}: {message}")
@@ -444,6 +448,12 @@ def build(root: Path) -> tuple[Inputs, dict[str, Any]]:
     if not isinstance(metadata, dict):
         inputs.problem("annotations/package.yaml", None, "expected a mapping of descriptor properties")
         metadata = {}
+    rai = metadata.pop("responsible_ai", {})  # written into croissant.json, not datapackage.json
+    for problem in rai_problems(rai):
+        inputs.problem("annotations/package.yaml", rai.get("__line__") if isinstance(rai, dict) else None, problem)
+    inputs.responsible_ai = _strip_lines(rai) if isinstance(rai, dict) else {}
+    changelog = root / "CHANGELOG.md"
+    inputs.released = release_date(changelog.read_text(encoding="utf-8"), __version__) if changelog.is_file() else None
     metadata = _strip_lines(metadata)
     metadata = {"name": metadata.pop("name", None), "version": __version__, **metadata}
     tables = {"paragraphs": paragraphs, "quotes": quotes, "people": people, "organizations": organizations,
@@ -498,6 +508,16 @@ def data_dictionary(schemas: dict[str, Any], tables: dict[str, list[Any]]) -> st
     return "\n".join(out)
 
 
+# -- Croissant and schema.org descriptions -------------------------------------------------
+
+
+def write_descriptions(dest: Path, descriptor: dict[str, Any], built: dict[str, Any], inputs: Inputs) -> None:
+    """Write croissant.json (the package in Croissant) and article.jsonld (the article in schema.org)."""
+    croissant = croissant_metadata(descriptor, built["schemas"], inputs.responsible_ai, date_published=inputs.released)
+    (dest / "croissant.json").write_bytes(jsonld_dumps(croissant).encode("utf-8"))
+    (dest / "article.jsonld").write_bytes(jsonld_dumps(news_article(descriptor, built["tables"])).encode("utf-8"))
+
+
 # -- writing, atomically ----------------------------------------------------------------
 
 
@@ -515,6 +535,8 @@ def recover(root: Path) -> None:
                 if (root / name).exists():
                     os.replace(root / name, staging / f"{name}.discarded")
                 os.replace(backup / name, root / name)
+            elif name in info.get("absent", []) and (root / name).exists():  # new with this build: take it out
+                os.replace(root / name, staging / f"{name}.discarded")
         print("build: rolled back a build that was interrupted while swapping files; the previous package is intact",
               file=sys.stderr)
     journal.unlink()
@@ -527,7 +549,8 @@ def publish(root: Path, staging: Path) -> None:
     state = root / STATE
     backup = Path(tempfile.mkdtemp(prefix="backup-", dir=state))
     journal = state / "swap.json"
-    journal.write_text(json.dumps({"staging": str(staging), "backup": str(backup)}))
+    absent = [name for name in OUTPUTS if not (root / name).exists()]
+    journal.write_text(json.dumps({"staging": str(staging), "backup": str(backup), "absent": absent}))
     for name in OUTPUTS:
         if name == "datapackage.json":
             continue
@@ -559,12 +582,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=dest / STATE))
     try:
-        write_package(staging, **built)
+        descriptor = write_package(staging, **built)
         (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(built["schemas"], built["tables"]) + "\n", encoding="utf-8")
+        write_descriptions(staging, descriptor, built, inputs)
         Package(staging).validate()
     except ValidationError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: the built package does not validate; nothing was published:\n{exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # croissant.json or article.jsonld cannot describe the package
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build: cannot describe the built package; nothing was published:\n{exc}", file=sys.stderr)
         return 1
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

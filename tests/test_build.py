@@ -18,7 +18,7 @@ from helpers import BIN, ROOT, run
 import article_data as ad
 
 BUILD = ROOT / "scripts" / "build.py"
-OUTPUTS = ("datapackage.json", "DATA_DICTIONARY.md", "data", "schemas")
+OUTPUTS = ("datapackage.json", "DATA_DICTIONARY.md", "data", "schemas", "croissant.json", "article.jsonld")
 
 
 def snapshot(root: Path) -> dict[str, str]:
