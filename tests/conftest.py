@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import PACKAGE_FILES, ROOT
@@ -30,3 +33,18 @@ def package_copy(tmp_path: Path) -> Path:
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the build's inputs and outputs, so build tests never touch the repository."""
     return _copy(("annotations", "schemas", "data", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError(f"network access attempted during an offline test: {args!r}")
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator[None]:
+    """Fail any test that opens a network connection (metadata tools must not fetch anything)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("connect", "connect_ex"):
+            patch.setattr(socket.socket, name, _refuse)
+        patch.setattr(socket, "create_connection", _refuse)
+        patch.setattr(socket, "getaddrinfo", _refuse)
+        yield

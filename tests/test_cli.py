@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, run
+from helpers import BIN, replace_table, run
 
 import article_data as ad
 
@@ -111,21 +111,10 @@ def test_cli_quotes_shows_who_said_what() -> None:
 
 def test_cli_export_csv_neutralises_spreadsheet_formulas(package_copy: Path, tmp_path: Path) -> None:
     """Text starting with = + - @ is written with a leading apostrophe unless --raw is given."""
-    from article_data._writer import csv_bytes, parquet_bytes, sha256
-
-    pkg = ad.Package(package_copy)
-    people = pkg.load("people")
+    people = ad.Package(package_copy).load("people")
     people.loc[0, "description"] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
     people.loc[1, "description"] = "@SUM(A1:A2)"
-    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in people.to_dict("records")]
-    fields = pkg.table_schema("people")["fields"]
-    descriptor = json.loads((package_copy / "datapackage.json").read_text())
-    for resource in descriptor["resources"]:
-        if resource["name"] in ("people", "people_parquet"):
-            data = csv_bytes(fields, rows) if resource["format"] == "csv" else parquet_bytes(fields, rows)
-            (package_copy / resource["path"]).write_bytes(data)
-            resource["bytes"], resource["hash"] = len(data), sha256(data)
-    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    replace_table(package_copy, "people", people)
     safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
     assert cli("--root", package_copy, "export", "people", "-o", safe)[0] == 0
     assert cli("--root", package_copy, "export", "people", "-o", raw, "--raw")[0] == 0

@@ -9,8 +9,6 @@ import json
 import logging
 import math
 import os
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,19 +43,7 @@ socket.getaddrinfo = _refuse
 '''
 
 
-def _refuse(*args: Any, **kwargs: Any) -> Any:
-    raise AssertionError(f"network access attempted during an offline test: {args!r}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def offline() -> Iterator[None]:
-    """Fail any test of this module that opens a network connection (mlcroissant must not need one)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("connect", "connect_ex"):
-            patch.setattr(socket.socket, name, _refuse)
-        patch.setattr(socket, "create_connection", _refuse)
-        patch.setattr(socket, "getaddrinfo", _refuse)
-        yield
+pytestmark = pytest.mark.usefixtures("offline")
 
 
 @pytest.fixture(scope="module")

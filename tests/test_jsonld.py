@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -27,19 +25,7 @@ ENTITIES = (("people", "person_id", SDO.Person), ("organizations", "organization
             ("places", "place_id", SDO.Place))
 
 
-def _refuse(*args: Any, **kwargs: Any) -> Any:
-    raise AssertionError(f"network access attempted during an offline test: {args!r}")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def offline() -> Iterator[None]:
-    """Fail any test of this module that opens a network connection (parsing must not fetch a context)."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("connect", "connect_ex"):
-            patch.setattr(socket.socket, name, _refuse)
-        patch.setattr(socket, "create_connection", _refuse)
-        patch.setattr(socket, "getaddrinfo", _refuse)
-        yield
+pytestmark = pytest.mark.usefixtures("offline")
 
 
 @pytest.fixture(scope="module")

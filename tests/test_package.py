@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from helpers import ROOT
+from helpers import ROOT, replace_table
 
 import article_data as ad
 
@@ -164,22 +164,12 @@ def test_validate_reports_every_problem_with_table_row_and_column(package_copy: 
     """validate() lists each broken rule with its table, row id and column, all in one error."""
     import pyarrow.parquet as pq
 
-    from article_data._writer import csv_bytes, parquet_bytes, sha256
-
     pkg = ad.Package(package_copy)
     quotes = pkg.load("quotes")
     quotes.loc[quotes.quote_id == "q06", "speaker_person_id"] = "nobody"
     quotes.loc[quotes.quote_id == "q07", "text"] = "Hopefully this war will break the political regime."
     quotes.loc[quotes.quote_id == "q01", "has_closing_mark"] = False
-    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in quotes.to_dict("records")]
-    fields = pkg.table_schema("quotes")["fields"]
-    descriptor = json.loads((package_copy / "datapackage.json").read_text())
-    for resource in descriptor["resources"]:
-        if resource["name"] in ("quotes", "quotes_parquet"):
-            data = csv_bytes(fields, rows) if resource["format"] == "csv" else parquet_bytes(fields, rows)
-            (package_copy / resource["path"]).write_bytes(data)
-            resource["bytes"], resource["hash"] = len(data), sha256(data)
-    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    replace_table(package_copy, "quotes", quotes)
     assert pq.read_table(package_copy / "data" / "quotes.parquet").num_rows == len(quotes)
     with pytest.raises(ad.ValidationError) as info:
         ad.Package(package_copy).validate()
