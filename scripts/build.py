@@ -35,9 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from article_data import TABLES, Package, ValidationError, __version__  # noqa: E402
 from article_data._croissant import croissant_metadata, rai_problems, release_date  # noqa: E402
-from article_data._croissant import dumps as jsonld_dumps  # noqa: E402
 from article_data._jsonld import news_article  # noqa: E402
-from article_data._writer import write_package  # noqa: E402
+from article_data._writer import json_bytes, write_package  # noqa: E402
 
 OUTPUTS = ("data", "schemas", "datapackage.json", "DATA_DICTIONARY.md", "croissant.json", "article.jsonld")
 STATE = ".build"
@@ -514,8 +513,8 @@ def data_dictionary(schemas: dict[str, Any], tables: dict[str, list[Any]]) -> st
 def write_descriptions(dest: Path, descriptor: dict[str, Any], built: dict[str, Any], inputs: Inputs) -> None:
     """Write croissant.json (the package in Croissant) and article.jsonld (the article in schema.org)."""
     croissant = croissant_metadata(descriptor, built["schemas"], inputs.responsible_ai, date_published=inputs.released)
-    (dest / "croissant.json").write_bytes(jsonld_dumps(croissant).encode("utf-8"))
-    (dest / "article.jsonld").write_bytes(jsonld_dumps(news_article(descriptor, built["tables"])).encode("utf-8"))
+    (dest / "croissant.json").write_bytes(json_bytes(croissant))
+    (dest / "article.jsonld").write_bytes(json_bytes(news_article(descriptor, built["tables"])))
 
 
 # -- writing, atomically ----------------------------------------------------------------

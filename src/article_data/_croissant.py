@@ -3,7 +3,7 @@
 The build calls :func:`croissant_metadata` with the descriptor it has just
 written, the Table Schemas and the curated ``responsible_ai`` mapping of
 ``annotations/package.yaml``, and writes the result as ``croissant.json`` with
-:func:`dumps`. Everything is a function of those inputs (no clock, fixed
+``article_data._writer.json_bytes``. Everything is a function of those inputs (no clock, fixed
 order), so two builds give the same bytes.
 
 The mapping, table by table:
@@ -21,7 +21,6 @@ Only the standard library is imported: the build imports this module, and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -369,18 +368,3 @@ def croissant_metadata(
     metadata["recordSet"] = record_sets
     return metadata
 
-
-def dumps(document: Mapping[str, Any]) -> str:
-    """Serialise a JSON-LD document the way the build writes it: indented, UTF-8, final newline.
-
-    Parameters
-    ----------
-    document : Mapping
-        The document, e.g. from :func:`croissant_metadata`.
-
-    Returns
-    -------
-    str
-        ``json.dumps(document, indent=2, ensure_ascii=False)`` plus ``"\\n"``.
-    """
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,6 @@ wherever they reappear. Only the standard library is imported.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -221,18 +220,3 @@ def news_article(descriptor: Mapping[str, Any], tables: Mapping[str, Sequence[Ro
     article["subjectOf"] = dataset
     return article
 
-
-def dumps(document: Mapping[str, Any]) -> str:
-    """Serialise a JSON-LD document the way the build writes it: indented, UTF-8, final newline.
-
-    Parameters
-    ----------
-    document : Mapping
-        The document, e.g. from :func:`news_article`.
-
-    Returns
-    -------
-    str
-        ``json.dumps(document, indent=2, ensure_ascii=False)`` plus ``"\\n"``.
-    """
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

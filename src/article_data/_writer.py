@@ -77,6 +77,11 @@ def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row]) -> b
     return sink.getvalue()
 
 
+def json_bytes(document: Any) -> bytes:
+    """Serialise JSON the way every published JSON file is written: indented, UTF-8, final newline."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def sha256(data: bytes) -> str:
     """Return ``sha256:<hex>`` of some bytes, the form the descriptor uses."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
@@ -119,7 +124,7 @@ def write_package(
         schema = schemas[name]
         fields = schema["fields"]
         schema_path = f"schemas/{name}.schema.json"
-        files[schema_path] = (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        files[schema_path] = json_bytes(schema)
         for fmt, data in (("csv", csv_bytes(fields, rows)), ("parquet", parquet_bytes(fields, rows))):
             path = f"data/{name}.{fmt}"
             files[path] = data
@@ -158,7 +163,7 @@ def write_package(
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
     descriptor.update({k: v for k, v in metadata.items() if k != "article"})
     descriptor["resources"] = resources + parquet_resources
-    files["datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    files["datapackage.json"] = json_bytes(descriptor)
     for relative, data in files.items():
         (dest / relative).write_bytes(data)
     return descriptor
