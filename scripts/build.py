@@ -500,7 +500,10 @@ def data_dictionary(schemas: dict[str, Any], tables: dict[str, list[Any]]) -> st
                     notes.append("one of " + ", ".join(f"`{v}`" for v in value))
                 elif key == "pattern":
                     notes.append(f"pattern `{value}`")
-                elif key != "unique" or "primary key" not in notes:
+                elif key == "unique":
+                    if "primary key" not in notes:
+                        notes.append("unique")
+                else:
                     notes.append(f"{key} {value}")
             out.append(f"| `{f['name']}` | {f['type']} | {required} | {'; '.join(notes)} | {f.get('description', '')} |")
         out.append("")
