@@ -470,7 +470,7 @@ def _parse(data: bytes, fmt: str, fields: list[dict[str, Any]]) -> Any:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        table = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+        table = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True).read()
     else:
         import pyarrow.csv as pacsv
 

@@ -79,30 +79,57 @@ def pandas_dtype(field: Field) -> Any:
 
 
 def arrow_to_pandas(table: pa.Table, fields: list[Field]) -> pd.DataFrame:
-    """Convert an Arrow table (already cast to :func:`arrow_schema`) to the documented dtypes."""
-    import pandas as pd
-    import pyarrow as pa
+    """Convert an Arrow table (already cast to :func:`arrow_schema`) to the documented dtypes.
 
-    mapping = {
-        pa.string(): pd.StringDtype("pyarrow"),
-        pa.int64(): pd.Int64Dtype(),
-        pa.float64(): pd.Float64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-        pa.date32(): pd.ArrowDtype(pa.date32()),
-    }
+    Each column is converted on its own, without pyarrow's pandas-metadata machinery;
+    an enum column becomes a ``category`` from codes computed in Arrow, with one cached
+    dtype per enum, so no Python code runs per row or per value.
+    """
+    import pandas as pd
+
+    columns = {}
+    for field in fields:
+        name = field["name"]
+        enum = enum_of(field)
+        if enum is None:
+            columns[name] = _pandas_type(field["type"]).__from_arrow__(table.column(name))
+        else:
+            columns[name] = _categorical(name, table.column(name), tuple(enum))
+    return pd.DataFrame(columns, copy=False)
+
+
+#: Dtypes and Arrow enum arrays, built once per process (pandas validates categories on creation).
+_TYPE_CACHE: dict[Any, Any] = {}
+
+
+def _pandas_type(kind: str) -> Any:
+    if kind not in _TYPE_CACHE:
+        _TYPE_CACHE[kind] = pandas_dtype({"type": kind})
+    return _TYPE_CACHE[kind]
+
+
+def _enum_types(enum: tuple[str, ...]) -> tuple[pa.Array, pd.CategoricalDtype]:
+    if enum not in _TYPE_CACHE:
+        import pandas as pd
+        import pyarrow as pa
+
+        _TYPE_CACHE[enum] = (pa.array(enum, type=pa.string()), pd.CategoricalDtype(categories=list(enum), ordered=False))
+    return _TYPE_CACHE[enum]  # type: ignore[no-any-return]
+
+
+def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> pd.Categorical:
+    """A string column as a Categorical whose categories are the enum; values outside it raise."""
+    import pandas as pd
     import pyarrow.compute as pc
 
-    enums = {f["name"]: enum for f in fields if (enum := enum_of(f)) is not None}
-    for name, enum in enums.items():
-        column = table.column(name)
-        outside = pc.filter(column, pc.invert(pc.is_in(column, value_set=pa.array(enum)))).drop_null()
-        if len(outside):
-            examples = sorted({str(v) for v in outside.unique().to_pylist()})[:5]
-            raise ValueError(
-                f"column {name!r} holds {len(outside)} value(s) outside its enum, e.g. {examples}; "
-                f"expected one of {enum}"
-            )
-    frame: pd.DataFrame = table.to_pandas(types_mapper=mapping.get)
-    for name, enum in enums.items():
-        frame[name] = pd.Categorical(frame[name].array, categories=enum)
-    return frame
+    values, dtype = _enum_types(enum)
+    codes = pc.index_in(column, value_set=values)
+    outside = codes.null_count - column.null_count
+    if outside:
+        found = pc.filter(column, pc.and_(pc.is_null(codes), pc.is_valid(column)))
+        examples = sorted(set(found.unique().to_pylist()))[:5]
+        raise ValueError(
+            f"column {name!r} holds {outside} value(s) outside its enum, e.g. {examples}; "
+            f"expected one of {list(enum)}"
+        )
+    return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype)

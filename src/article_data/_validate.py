@@ -17,6 +17,7 @@ from ._spans import ArticleIndex, mismatched_rows
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from ._package import Package
 
@@ -37,6 +38,8 @@ def _ids(frame: pd.DataFrame, key: str | None, positions: Any) -> list[str | Non
 def _add(problems: list[Problem], table: str, frame: pd.DataFrame, key: str | None,
          mask: Any, column: str | None, message: str) -> None:
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(positions) == 0:
+        return
     for row_id in _ids(frame, key, positions):
         problems.append(Problem(table, row_id, column, message))
     if len(positions) > _MAX_PER_CHECK:
@@ -83,7 +86,16 @@ def _pandera_problems(name: str, frame: pd.DataFrame, pkg: Package, key: str | N
     return problems
 
 
+def _arrow(column: pd.Series) -> pa.ChunkedArray:
+    """A string column as Arrow (zero-copy for the loader's ``string[pyarrow]``)."""
+    import pyarrow as pa
+
+    return pa.chunked_array(pa.array(column.array, type=pa.string()))
+
+
 def _foreign_key_problems(pkg: Package, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    import pyarrow.compute as pc
+
     problems: list[Problem] = []
     for name, frame in frames.items():
         schema = pkg.table_schema(name)
@@ -95,9 +107,11 @@ def _foreign_key_problems(pkg: Package, frames: dict[str, pd.DataFrame]) -> list
             if target not in frames:
                 problems.append(Problem(name, None, column, f"references the table {target!r}, which did not load"))
                 continue
-            values = frame[column]
-            valid = values.isna() | values.isin(frames[target][target_column].dropna())
-            _add(problems, name, frame, key, ~valid.to_numpy(dtype=bool), column,
+            # pandas' isin on string[pyarrow] builds a Python list of the targets: use Arrow.
+            values = _arrow(frame[column])
+            known = _arrow(frames[target][target_column]).drop_null().combine_chunks()
+            valid = pc.or_(pc.is_null(values), pc.is_in(values, value_set=known))
+            _add(problems, name, frame, key, ~valid.to_numpy(), column,
                  f"not found in {target}.{target_column}")
     return problems
 
@@ -117,10 +131,13 @@ def _span_problems(name: str, frame: pd.DataFrame, key: str, index: ArticleIndex
     bad[mismatched_rows(index, starts, ends, texts)] = True
     _add(problems, name, frame, key, bad, text, f"does not equal article[{start}:{end}]")
     if paragraphs is not None and "paragraph_id" in frame.columns:
-        bounds = paragraphs.set_index("paragraph_id")[["char_start", "char_end"]]
-        joined = bounds.reindex(frame["paragraph_id"].astype(object))
-        p_start = joined["char_start"].to_numpy(dtype=np.int64, na_value=-1)
-        p_end = joined["char_end"].to_numpy(dtype=np.int64, na_value=-1)
+        import pyarrow.compute as pc
+
+        # Each row's paragraph by position in `paragraphs`; an unknown id gets the trailing -1.
+        ids = _arrow(paragraphs["paragraph_id"]).combine_chunks()
+        row = pc.index_in(_arrow(frame["paragraph_id"]), value_set=ids).fill_null(len(paragraphs)).to_numpy()
+        p_start = np.append(paragraphs["char_start"].to_numpy(dtype=np.int64, na_value=-1), -1)[row]
+        p_end = np.append(paragraphs["char_end"].to_numpy(dtype=np.int64, na_value=-1), -1)[row]
         outside = (p_start < 0) | (starts < p_start) | (ends > p_end)
         _add(problems, name, frame, key, outside, start, "span does not lie inside its paragraph")
     return problems
