@@ -27,6 +27,7 @@ CROISSANT = ROOT / "croissant.json"
 
 # Deprecations inside mlcroissant 1.1.1 and the rdflib it calls, not in this project.
 pytestmark = [
+    pytest.mark.usefixtures("offline"),
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index is deprecated"),
 ]
@@ -41,9 +42,6 @@ socket.socket.connect_ex = _refuse
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
 '''
-
-
-pytestmark = pytest.mark.usefixtures("offline")
 
 
 @pytest.fixture(scope="module")

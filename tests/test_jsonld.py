@@ -18,14 +18,14 @@ from article_data._jsonld import news_article
 JSONLD = ROOT / "article.jsonld"
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph; not this project's code.
-pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+pytestmark = [
+    pytest.mark.usefixtures("offline"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 SDO = Namespace("https://schema.org/")
 WIKIDATA = "https://www.wikidata.org/wiki/"
 ENTITIES = (("people", "person_id", SDO.Person), ("organizations", "organization_id", SDO.Organization),
             ("places", "place_id", SDO.Place))
-
-
-pytestmark = pytest.mark.usefixtures("offline")
 
 
 @pytest.fixture(scope="module")
