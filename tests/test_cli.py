@@ -103,10 +103,19 @@ def test_cli_quotes_shows_who_said_what() -> None:
     code, out, _ = cli("quotes", "--width", "0")
     quotes = ad.load("quotes")
     speech = quotes[quotes.is_speech]
-    assert code == 0 and len(out.splitlines()) == len(speech)
+    header, *lines = out.splitlines()
+    assert code == 0 and header.split() == ["quote", "speaker", "type", "text"] and len(lines) == len(speech)
     people = ad.load("people").set_index("person_id")["label"]
     first = speech.iloc[0]
-    assert out.splitlines()[0].startswith(f"{first.quote_id}  {people[first.speaker_person_id]}")
+    assert lines[0].split()[:2] == [first.quote_id, people[first.speaker_person_id]]
+
+
+def test_cli_quotes_cuts_long_text_with_an_ellipsis() -> None:
+    """`--width N` cuts a quotation to N characters, the last being an ellipsis."""
+    code, out, _ = cli("quotes", "--width", "20")
+    cut = [line for line in out.splitlines()[1:] if line.endswith("…")]
+    text_column = out.splitlines()[0].index("text")
+    assert code == 0 and cut and all(len(line[text_column:]) == 20 for line in cut)
 
 
 def test_cli_export_csv_neutralises_spreadsheet_formulas(package_copy: Path, tmp_path: Path) -> None:

@@ -65,10 +65,12 @@ def test_damaged_file_is_always_caught(package_copy: Path, name: str, fault: str
     if info.value.path == str(target):  # a swap damages two files; verify names the first it meets
         assert "expected" in message and ("found" in message or "missing" in message)
         assert "Restore the file" in message
-    table = name.removesuffix("_parquet")
+    table = name.removesuffix("_parquet").removesuffix("_schema")
     with pytest.raises(ad.IntegrityError, match=str(target)):
         if name == "article":
             pkg.article_text()
+        elif name.endswith("_schema"):
+            pkg.schema(table)
         else:
             pkg.load(table, format="parquet" if name.endswith("_parquet") else "csv")
     result = run(BIN / "article-data", "--root", package_copy, "verify")
@@ -126,20 +128,28 @@ BAD_DESCRIPTORS: dict[str, tuple[Callable[[Path], None], type[ad.ArticleDataErro
                                 ad.DescriptorError, "contains '..'"),
     "absolute schema": (lambda root: write_descriptor(root, set_key("quotes", "schema", str(root.parent / "secret.csv"))),
                         ad.DescriptorError, "is absolute or a URL"),
-    "schema not JSON": (lambda root: (root / "schemas" / "quotes.schema.json").write_text("{fields"),
-                        ad.DescriptorError, "not valid UTF-8 JSON"),
+    "schema not JSON": (lambda root: write_schema(root, b"{fields"), ad.DescriptorError, "not valid UTF-8 JSON"),
     "schema with unknown type": (
-        lambda root: (root / "schemas" / "quotes.schema.json").write_text('{"fields": [{"name": "x", "type": "geojson"}]}'),
-        ad.DescriptorError, "must have a string 'name' and a 'type'"),
+        lambda root: write_schema(root, b'{"fields": [{"name": "x", "type": "geojson"}]}'),
+        ad.DescriptorError, "must have a 'type' among"),
     "duplicate resource": (lambda root: write_descriptor(root, lambda d: d["resources"].append(dict(resource(d, "quotes")))),
                            ad.DescriptorError, "duplicate resource name 'quotes'"),
     "symlink out of the root": (lambda root: symlink_out(root), ad.DescriptorError, "symlink out of the package"),
 }
 
 
+def write_schema(root: Path, data: bytes) -> None:
+    """Replace the quotes Table Schema and declare its new size and hash: only its content is hostile."""
+    from article_data._hashes import sha256
+
+    (root / "schemas" / "quotes.schema.json").write_bytes(data)
+    write_descriptor(root, lambda d: resource(d, "quotes_schema").update(bytes=len(data), hash=sha256(data)))
+
+
 def symlink_out(root: Path) -> None:
-    (root / "data" / "quotes.csv").unlink()
-    os.symlink(root.parent / "secret.csv", root / "data" / "quotes.csv")
+    """The quotes Table Schema, which every entry point reads, becomes a symlink to a file outside."""
+    (root / "schemas" / "quotes.schema.json").unlink()
+    os.symlink(root.parent / "secret.csv", root / "schemas" / "quotes.schema.json")
 
 
 @pytest.fixture
@@ -210,20 +220,18 @@ def test_nothing_outside_the_root_is_ever_opened(hostile_copy: Path, tmp_path: P
     assert any(p.is_relative_to(real_root) for p in opened)  # the hook did see the library at work
 
 
-def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An export that dies halfway leaves the previous file untouched and no temporary file behind."""
-    import pandas as pd
-
+def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """An export whose disk fills up halfway exits 1 naming the file; the previous file is untouched, no temporary left."""
     output = tmp_path / "quotes.csv"
     output.write_text("previous export\n")
 
-    def half_written(self: pd.DataFrame, path: Path, **kwargs: object) -> None:
-        Path(path).write_text("quote_id,paragraph_id\nq01,")
+    def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half_written)
-    with pytest.raises(OSError, match="No space left"):
-        _cli.main(["export", "quotes", "-o", str(output)])
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert _cli.main(["export", "quotes", "-o", str(output)]) == 1
+    assert f"{output}: cannot be written (No space left on device)" in capsys.readouterr().err
     assert output.read_text() == "previous export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["quotes.csv"]
 

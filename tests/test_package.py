@@ -125,7 +125,7 @@ def test_unknown_table_lists_the_valid_names() -> None:
 def test_path_points_at_existing_files() -> None:
     """path() gives the root, each table's CSV or Parquet file, and the article."""
     assert (ad.path() / "datapackage.json").is_file()
-    assert ad.path("quotes").name == "quotes.csv" and ad.path("quotes").is_file()
+    assert ad.path("quotes").name == "quotes.parquet" and ad.path("quotes", format="csv").name == "quotes.csv"
     assert ad.path("quotes", format="parquet").name == "quotes.parquet"
     assert ad.path("article").read_bytes().decode("utf-8") == ad.article_text()
 

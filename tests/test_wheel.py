@@ -62,7 +62,7 @@ def test_wheel_reports_the_pinned_version(installed: Path, tmp_path: Path) -> No
 def test_flipped_byte_in_installed_data_is_caught(installed: Path, tmp_path: Path) -> None:
     """Changing one byte of an installed data file makes load raise IntegrityError and verify exit 1."""
     python = str(installed / "bin" / "python")
-    status, out, _ = in_empty_folder(installed, tmp_path, python, "-c", "import article_data as ad; print(ad.path('figures'))")
+    status, out, _ = in_empty_folder(installed, tmp_path, python, "-c", "import article_data as ad; print(ad.path('figures', format='csv'))")
     target = Path(out.strip())
     original = target.read_bytes()
     try:

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from ._package import Format, Package, Tables
+    from ._package import Package, Tables
+    from ._types import Format
 
 #: The tables of this version, in the documented order (see README).
 TABLES: tuple[str, ...] = (
@@ -114,7 +115,7 @@ def descriptor() -> dict[str, Any]:
     return _default_package().descriptor()
 
 
-def path(name: str | None = None, *, format: Format = "csv") -> Path:
+def path(name: str | None = None, *, format: Format = "parquet") -> Path:
     """Return the path of a bundled file or of the package root; see :meth:`Package.path`."""
     return _default_package().path(name, format=format)
 

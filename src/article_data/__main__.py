@@ -1,7 +1,5 @@
-"""``python -m article_data``: the same as the ``article-data`` command."""
+"""``python -m article_data``: the same command line as ``article-data``."""
 
-import sys
+from ._cli import run
 
-from ._cli import main
-
-sys.exit(main())
+run()

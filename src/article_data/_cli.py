@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 from ._errors import ArticleDataError, ValidationError
 from ._package import Package, default_root
 from ._version import __version__
 
-#: Cells starting with these run as formulas in spreadsheet programs (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Output formats of ``export``, by file extension.
+EXPORT_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
+#: C0 and C1 controls, and the Unicode marks that reorder or hide text in a terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: object, *, newlines: bool = True) -> str:
+    r"""Text safe to print on a terminal: control characters shown as escapes.
+
+    Line breaks are kept when ``newlines`` (messages of several lines), escaped otherwise (a cell).
+
+    >>> escape("ok\x1b[2J\r")
+    'ok\\x1b[2J\\x0d'
+    >>> escape("a\nb", newlines=False)
+    'a\\x0ab'
+    """
+    pattern = _CONTROL if newlines else _CONTROL_OR_NEWLINE
+    return pattern.sub(_escape_one, str(text))
+
+
+def _say(text: object, *, file: Any = None) -> None:
+    print(escape(text), file=file or sys.stdout)
 
 
 def _package(args: argparse.Namespace) -> Package:
@@ -27,87 +52,76 @@ def _info(args: argparse.Namespace) -> int:
     pkg = _package(args)
     pkg.verify()
     descriptor = pkg.descriptor()
-    print(f"article-data {pkg.version} (library {__version__})")
-    print(f"root: {pkg.root}")
-    print(f"{'resource':<24}{'rows':>6}{'bytes':>9}  sha256")
+    _say(f"article-data {pkg.version} (library {__version__})")
+    _say(f"root: {pkg.root}")
+    _say(f"{'resource':<24}{'rows':>6}{'bytes':>9}  sha256")
     rows: dict[str, int] = {n: len(pkg.load(n)) for n in pkg.tables}
     for resource in descriptor["resources"]:
         table = resource["name"].removesuffix("_parquet")
-        count = str(rows[table]) if table in rows else "-"
-        print(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {resource['hash'].removeprefix('sha256:')}")
+        count = str(rows[table]) if table in rows and resource["format"] in ("csv", "parquet") else "-"
+        _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {resource['hash'].removeprefix('sha256:')}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
     pkg = _package(args)
     pkg.verify()
-    print(f"ok: {len(pkg.descriptor()['resources'])} files match their size and sha256 ({pkg.root})")
+    _say(f"ok: {len(pkg.descriptor()['resources'])} files match their size and sha256 ({pkg.root})")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
     pkg = _package(args)
     pkg.validate()
-    print(f"valid: article-data {pkg.version}, {len(pkg.tables)} tables, every check passed ({pkg.root})")
+    _say(f"valid: article-data {pkg.version}, {len(pkg.tables)} tables, every check passed ({pkg.root})")
     return 0
 
 
 def _path(args: argparse.Namespace) -> int:
-    print(_package(args).path(args.table, format=args.format))
+    _say(_package(args).path(args.table, format=args.format))
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
     pkg = _package(args)
     schema = pkg.table_schema(args.table)
-    from ._tableschema import pandas_dtype
+    from ._types import pandas_dtype
 
-    print(f"{args.table}: {schema.get('description', '')}")
+    _say(f"{args.table}: {schema.get('description', '')}")
     for field in schema["fields"]:
         required = "required" if field.get("constraints", {}).get("required") else "nullable"
         dtype = pandas_dtype(field)
-        print(f"  {field['name']:<26}{field['type']:<9}{str(dtype):<22}{required:<9}{field.get('description', '')}")
+        _say(f"  {field['name']:<26}{field['type']:<9}{str(dtype):<22}{required:<9}"
+             f"{escape(field.get('description', ''), newlines=False)}")
     return 0
 
 
-def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _write_atomically(target: Path, write: Any) -> None:
-    """Write through a temporary file in the target's folder, then rename it into place."""
-    target = target.resolve()
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _export_format(args: argparse.Namespace) -> str:
+    """The output format: ``--format``, else the extension of ``-o``; a mismatch is refused."""
+    suffix = PurePath(args.output).suffix.lower() if args.output != "-" else ""
+    implied = EXPORT_EXTENSIONS.get(suffix)
+    if args.format and implied and args.format != implied:
+        raise ArticleDataError(f"{args.output}: --format {args.format} does not match the extension {suffix!r}; "
+                               f"use a {args.format} file name or --format {implied}")
+    if args.format:
+        return str(args.format)
+    if implied:
+        return implied
+    if args.output == "-":
+        return "csv"
+    raise ArticleDataError(f"{args.output}: cannot tell the format from the extension {suffix or '(none)'!r}; "
+                           f"name a .csv, .parquet or .json file or give --format")
 
 
 def _export(args: argparse.Namespace) -> int:
-    frame = _package(args).load(args.table)
-    fmt = args.format
-    if fmt == "csv" and not args.raw:
-        text_columns = [c for c in frame.columns if frame[c].dtype.kind == "O" or str(frame[c].dtype) in ("string", "category")]
-        frame = frame.astype({c: "object" for c in text_columns})
-        for column in text_columns:
-            frame[column] = frame[column].map(_neutralise)
+    from ._output import write_output
 
-    def write(path: Path) -> None:
-        if fmt == "csv":
-            frame.to_csv(path, index=False, lineterminator="\n")
-        elif fmt == "parquet":
-            frame.to_parquet(path, index=False)
-        else:
-            frame.to_json(path, orient="records", force_ascii=False, indent=1, date_format="iso")
-
-    _write_atomically(Path(args.output), write)
-    print(f"wrote {len(frame)} rows of {args.table} to {args.output} ({fmt})")
+    fmt = _export_format(args)
+    pkg = _package(args)
+    data = pkg.export(args.table, fmt, protect_formulas=not args.raw)
+    where = write_output(args.output, data)
+    if args.output != "-":
+        _say(f"wrote {len(pkg.load(args.table))} rows of {args.table} to {where} ({fmt})")
     return 0
 
 
@@ -121,21 +135,29 @@ def _quotes(args: argparse.Namespace) -> int:
     speakers = (
         quotes["speaker_person_id"].map(people).fillna(quotes["speaker_organization_id"].map(orgs)).fillna("-")
     )
+    _say(f"{'quote':<6}{'speaker':<36}{'type':<11}text")
     for row, speaker in zip(quotes.itertuples(index=False), speakers):
-        speaker = str(speaker)
-        text = str(row.text)
-        if args.width and len(text) > args.width:
-            text = text[: args.width - 1] + "…"
-        print(f"{row.quote_id}  {speaker[:34]:<34}  {str(row.quote_type):<9}  {text}")
+        name = _cut(escape(speaker, newlines=False), 34)
+        text = escape(row.text, newlines=False)
+        if args.width:
+            text = _cut(text, args.width)
+        _say(f"{escape(row.quote_id, newlines=False):<6}{name:<36}{str(row.quote_type):<11}{text}")
     return 0
 
 
+def _cut(text: str, width: int) -> str:
+    """Text cut to ``width`` characters, an ellipsis showing where."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
 def _render(args: argparse.Namespace) -> int:
+    from ._output import write_output
     from ._render import render_html
 
     page = render_html(_package(args))
-    _write_atomically(Path(args.output), lambda path: path.write_text(page, encoding="utf-8"))
-    print(f"wrote the annotated article to {args.output} (one self-contained HTML file)")
+    where = write_output(args.output, page.encode("utf-8"))
+    if args.output != "-":
+        _say(f"wrote the annotated article to {where} (one self-contained HTML file)")
     return 0
 
 
@@ -156,19 +178,22 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Validate hashes, Table Schemas (pandera), keys and the annotation guide's rules; exit 1 listing every problem.").set_defaults(run=_validate)
     p = sub.add_parser("path", help="print the path of a table's file, or of the package",
                        description="Print the path of TABLE's file ('article' for the text), or the package root.")
-    p.add_argument("table", nargs="?")
-    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    p.add_argument("table", nargs="?", help="a table name (see `article-data info`), or 'article' for the text")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="which copy of a table (default: parquet)")
     p.set_defaults(run=_path)
     p = sub.add_parser("schema", help="columns, types and descriptions of a table",
                        description="Print TABLE's columns with Table Schema type, pandas dtype, nullability and description.")
-    p.add_argument("table")
+    p.add_argument("table", help="a table name (see `article-data info`)")
     p.set_defaults(run=_schema)
     p = sub.add_parser("export", help="write a table as csv, parquet or json",
-                       description="Write TABLE to a file, atomically. CSV cells that a spreadsheet would run as a formula "
-                                   "(starting with = + - @) are prefixed with ' unless --raw is given.")
-    p.add_argument("table")
-    p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
-    p.add_argument("-o", "--output", required=True)
+                       description="Write TABLE to a file, atomically (or to standard output with -o -). The format "
+                                   "comes from the file's extension (.csv, .parquet, .json) or --format; a mismatch "
+                                   "is refused. CSV cells that a spreadsheet would run as a formula (starting with "
+                                   "= + - @, a tab or a carriage return) are prefixed with ' unless --raw is given.")
+    p.add_argument("table", help="the table to write (see `article-data info` for the names)")
+    p.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
+                   help="the output format (default: from the extension of -o; csv for -o -)")
+    p.add_argument("-o", "--output", required=True, help="the file to write, or - for standard output")
     p.add_argument("--raw", action="store_true", help="write CSV cells exactly, without formula protection")
     p.set_defaults(run=_export)
     p = sub.add_parser("quotes", help="who said what: speaker, type, text",
@@ -180,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
                                    "mentions linked to their entities, figures, dates and defects marked, and a "
                                    "side panel of speakers with their quotes.")
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write, or - for standard output")
     p.set_defaults(run=_render)
     return parser
 
@@ -191,14 +216,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ValidationError as exc:
-        print(f"article-data: {exc}", file=sys.stderr)
+        _say(f"article-data: {exc}", file=sys.stderr)
         return 1
     except ArticleDataError as exc:
-        print(f"article-data: error: {exc}", file=sys.stderr)
+        _say(f"article-data: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        _say("article-data: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    """The console script: run :func:`main`, flush the output, and end the process at once.
+
+    Arrow's and DuckDB's native thread pools can abort the interpreter while it tears
+    itself down, after the work is done and written ("terminate called without an
+    active exception", apache/arrow#34314). The command has nothing left to clean up
+    by then (outputs are complete and renamed into place), so it exits with
+    ``os._exit`` and its real status instead of risking that abort.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -83,6 +83,7 @@ DATA_TYPES = {
 ENCODING_FORMATS = {
     "txt": "text/plain",
     "csv": "text/csv",
+    "json": "application/json",
     "parquet": "application/x-parquet",
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -9,6 +11,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArticleDataError",
     "DescriptorError",
+    "FormatError",
     "IntegrityError",
     "Problem",
     "UnknownTableError",
@@ -46,6 +49,7 @@ class UnknownTableError(ArticleDataError, KeyError):
         return str(self.args[0])
 
 
+@dataclass(frozen=True)
 class Problem:
     """One validation failure: where it is and what is wrong.
 
@@ -55,25 +59,10 @@ class Problem:
     'quotes[q07].speaker_person_id: not found in people.person_id'
     """
 
-    __slots__ = ("column", "message", "row_id", "table")
-
-    def __init__(self, table: str, row_id: str | None, column: str | None, message: str) -> None:
-        self.table = table
-        self.row_id = row_id
-        self.column = column
-        self.message = message
-
-    def _key(self) -> tuple[str, str | None, str | None, str]:
-        return (self.table, self.row_id, self.column, self.message)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        return f"Problem{self._key()!r}"
+    table: str
+    row_id: str | None
+    column: str | None
+    message: str
 
     def __str__(self) -> str:
         where = self.table
@@ -82,6 +71,15 @@ class Problem:
         if self.column is not None:
             where += f".{self.column}"
         return f"{where}: {self.message}"
+
+
+class FormatError(ArticleDataError, ValueError):
+    """A file format the library does not read (also a ``ValueError``)."""
+
+    def __init__(self, fmt: object, valid: Sequence[str]) -> None:
+        self.format = fmt
+        self.valid = tuple(valid)
+        super().__init__(f"unknown format {fmt!r}: expected one of {', '.join(self.valid)}")
 
 
 class ValidationError(ArticleDataError):

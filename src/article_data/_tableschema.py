@@ -1,135 +1,219 @@
-"""Table Schema fields mapped to Arrow and pandas types: the one place types are decided.
+"""A Table Schema checked as untrusted input into a typed :class:`TableSchema`.
 
-A field's Table Schema ``type`` (plus an ``enum`` constraint) decides both the
-Parquet column type the build writes and the pandas dtype the loader returns, so
-CSV and Parquet load to identical frames.
-
-=============  ===============  ====================================
-Table Schema   Arrow / Parquet  pandas
-=============  ===============  ====================================
-string         string           ``string[pyarrow]`` (missing: pd.NA)
-string + enum  string           ``category`` (categories = the enum)
-integer        int64            ``Int64``
-number         float64          ``Float64``
-boolean        bool             ``boolean``
-date           date32           ``date32[day][pyarrow]``
-=============  ===============  ====================================
+Every value the library acts on is checked here, with an error that names the
+schema file and the field: field names and types, each constraint's type and
+range, ``pattern`` compiled by RE2 (Arrow compute, linear time: a pattern that
+RE2 cannot run is refused, never handed to Python's backtracking ``re``),
+primary and foreign keys. A constraint or field option this library would not
+check is refused rather than silently ignored. This is also the one reader of
+foreign keys.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ._descriptor import LIMITS, RESOURCE_NAME
+from ._errors import DescriptorError
+from ._types import SUPPORTED_TYPES
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from typing import Any
 
-    import pandas as pd
+__all__ = ["FIELD_NAME", "ForeignKey", "TableSchema", "anchored", "check_table_schema"]
+
+#: Field names are identifiers: they reach SQL (quoted) and the terminal, so nothing else is accepted.
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_CONSTRAINTS = {"required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum"}
+_FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints", "rdfType"}
+_SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "title", "description", "name"}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``columns`` of a table refer to ``target_columns`` of the table ``resource``."""
+
+    columns: tuple[str, ...]
+    resource: str
+    target_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A checked Table Schema: the JSON as given plus typed keys."""
+
+    where: str
+    data: Mapping[str, Any]
+    fields: tuple[Mapping[str, Any], ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column names, in order."""
+        return tuple(f["name"] for f in self.fields)
+
+
+def anchored(pattern: str) -> str:
+    """A Table Schema ``pattern`` matches the whole value (XML Schema semantics)."""
+    return f"^(?:{pattern})$"
+
+
+def _re2_problem(pattern: str) -> str | None:
+    """Why RE2 refuses a pattern, or None; Arrow compute's regex functions are RE2."""
     import pyarrow as pa
-
-    Field = dict[str, Any]
-
-SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
-
-
-def enum_of(field: Field) -> list[str] | None:
-    """Return the field's enum constraint, or None."""
-    enum = field.get("constraints", {}).get("enum")
-    return list(enum) if enum is not None else None
-
-
-def is_required(field: Field) -> bool:
-    """Return whether the field's ``required`` constraint is set."""
-    return bool(field.get("constraints", {}).get("required", False))
-
-
-def arrow_type(field: Field) -> pa.DataType:
-    """Return the Arrow type a field is stored as in Parquet."""
-    import pyarrow as pa
-
-    return {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-    }[field["type"]]
-
-
-def arrow_schema(fields: list[Field]) -> pa.Schema:
-    """Return the Arrow schema of a table, nullability from ``required``."""
-    import pyarrow as pa
-
-    return pa.schema([pa.field(f["name"], arrow_type(f), nullable=not is_required(f)) for f in fields])
-
-
-def pandas_dtype(field: Field) -> Any:
-    """Return the pandas dtype the loader gives a field."""
-    import pandas as pd
-    import pyarrow as pa
-
-    enum = enum_of(field)
-    if enum is not None:
-        return pd.CategoricalDtype(categories=enum, ordered=False)
-    return {
-        "string": pd.StringDtype("pyarrow"),
-        "integer": pd.Int64Dtype(),
-        "number": pd.Float64Dtype(),
-        "boolean": pd.BooleanDtype(),
-        "date": pd.ArrowDtype(pa.date32()),
-    }[field["type"]]
-
-
-def arrow_to_pandas(table: pa.Table, fields: list[Field]) -> pd.DataFrame:
-    """Convert an Arrow table (already cast to :func:`arrow_schema`) to the documented dtypes.
-
-    Each column is converted on its own, without pyarrow's pandas-metadata machinery;
-    an enum column becomes a ``category`` from codes computed in Arrow, with one cached
-    dtype per enum, so no Python code runs per row or per value.
-    """
-    import pandas as pd
-
-    columns = {}
-    for field in fields:
-        name = field["name"]
-        enum = enum_of(field)
-        if enum is None:
-            columns[name] = _pandas_type(field["type"]).__from_arrow__(table.column(name))
-        else:
-            columns[name] = _categorical(name, table.column(name), tuple(enum))
-    return pd.DataFrame(columns, copy=False)
-
-
-#: Dtypes and Arrow enum arrays, built once per process (pandas validates categories on creation).
-_TYPE_CACHE: dict[Any, Any] = {}
-
-
-def _pandas_type(kind: str) -> Any:
-    if kind not in _TYPE_CACHE:
-        _TYPE_CACHE[kind] = pandas_dtype({"type": kind})
-    return _TYPE_CACHE[kind]
-
-
-def _enum_types(enum: tuple[str, ...]) -> tuple[pa.Array, pd.CategoricalDtype]:
-    if enum not in _TYPE_CACHE:
-        import pandas as pd
-        import pyarrow as pa
-
-        _TYPE_CACHE[enum] = (pa.array(enum, type=pa.string()), pd.CategoricalDtype(categories=list(enum), ordered=False))
-    return _TYPE_CACHE[enum]  # type: ignore[no-any-return]
-
-
-def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> pd.Categorical:
-    """A string column as a Categorical whose categories are the enum; values outside it raise."""
-    import pandas as pd
     import pyarrow.compute as pc
 
-    values, dtype = _enum_types(enum)
-    codes = pc.index_in(column, value_set=values)
-    outside = codes.null_count - column.null_count
-    if outside:
-        found = pc.filter(column, pc.and_(pc.is_null(codes), pc.is_valid(column)))
-        examples = sorted(set(found.unique().to_pylist()))[:5]
-        raise ValueError(
-            f"column {name!r} holds {outside} value(s) outside its enum, e.g. {examples}; "
-            f"expected one of {list(enum)}"
-        )
-    return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype)
+    try:
+        pc.match_substring_regex(pa.array([""], type=pa.string()), pattern)
+        pc.match_substring_regex(pa.array([""], type=pa.string()), anchored(pattern))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        return str(exc)
+    return None
+
+
+def _names(value: object, label: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) for n in names):
+        raise DescriptorError(f"{label}: expected a field name or a list of them, found {value!r:.80}")
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DescriptorError(f"{label}: {unknown[0]!r:.60} is not a field of this schema")
+    return tuple(names)
+
+
+def _bound(value: object, kind: str, label: str) -> None:
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "number":
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    elif kind == "date":
+        ok = isinstance(value, str) and _is_date(value)
+    else:
+        raise DescriptorError(f"{label}: minimum and maximum apply to integer, number and date fields, not {kind}")
+    if not ok:
+        raise DescriptorError(f"{label}: expected a {kind} bound, found {value!r:.60}")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_constraints(constraints: object, kind: str, label: str) -> None:
+    if not isinstance(constraints, dict):
+        raise DescriptorError(f"{label} constraints: expected an object, found {constraints!r:.60}")
+    unknown = sorted(set(constraints) - _CONSTRAINTS)
+    if unknown:
+        raise DescriptorError(f"{label}: the constraint {unknown[0]!r:.40} is not supported by article_data; "
+                              f"expected only {sorted(_CONSTRAINTS)}")
+    for key in ("required", "unique"):
+        if key in constraints and not isinstance(constraints[key], bool):
+            raise DescriptorError(f"{label} {key}: expected true or false, found {constraints[key]!r:.60}")
+    if "enum" in constraints:
+        enum = constraints["enum"]
+        if kind != "string":
+            raise DescriptorError(f"{label} enum: supported on string fields only, found on a {kind} field")
+        if (not isinstance(enum, list) or not enum or len(enum) > LIMITS["enum_values"]
+                or not all(isinstance(v, str) for v in enum) or len(set(enum)) != len(enum)):
+            raise DescriptorError(f"{label} enum: expected a list of 1 to {LIMITS['enum_values']} distinct strings, "
+                                  f"found {enum!r:.80}")
+    lengths = {}
+    for key in ("minLength", "maxLength"):
+        if key in constraints:
+            value = constraints[key]
+            if kind != "string" or not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DescriptorError(f"{label} {key}: expected a whole number >= 0 on a string field, "
+                                      f"found {value!r:.60} on a {kind} field")
+            lengths[key] = value
+    if lengths.get("minLength", 0) > lengths.get("maxLength", math.inf):
+        raise DescriptorError(f"{label}: minLength {lengths['minLength']} is greater than maxLength {lengths['maxLength']}")
+    for key in ("minimum", "maximum"):
+        if key in constraints:
+            _bound(constraints[key], kind, f"{label} {key}")
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        if kind != "string" or not isinstance(pattern, str) or len(pattern) > LIMITS["pattern_chars"]:
+            raise DescriptorError(f"{label} pattern: expected a string of at most {LIMITS['pattern_chars']} characters "
+                                  f"on a string field, found {pattern!r:.60} on a {kind} field")
+        problem = _re2_problem(pattern)
+        if problem is not None:
+            raise DescriptorError(f"{label} pattern {pattern!r:.80}: refused, RE2 (linear time) cannot run it "
+                                  f"({problem}); backreferences and lookarounds are not supported")
+
+
+def _check_field(field: object, index: int, where: str) -> Mapping[str, Any]:
+    if not isinstance(field, dict):
+        raise DescriptorError(f"{where}: fields[{index}]: expected an object, found {field!r:.60}")
+    name = field.get("name")
+    if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
+        raise DescriptorError(f"{where}: fields[{index}]: expected a 'name' of letters, digits and '_' "
+                              f"(at most 64, not starting with a digit), found {name!r:.60}")
+    label = f"{where}: field {name!r}"
+    kind = field.get("type")
+    if kind not in SUPPORTED_TYPES:
+        raise DescriptorError(f"{label}: must have a 'type' among {SUPPORTED_TYPES}, found {kind!r:.40}")
+    unknown = sorted(set(field) - _FIELD_KEYS)
+    if unknown:
+        raise DescriptorError(f"{label}: the property {unknown[0]!r:.40} is not supported by article_data; "
+                              f"expected only {sorted(_FIELD_KEYS)}")
+    if field.get("format", "default") != "default":
+        raise DescriptorError(f"{label}: format {field['format']!r:.40} is not supported; expected 'default'")
+    for key in ("title", "description"):
+        if key in field and not isinstance(field[key], str):
+            raise DescriptorError(f"{label} {key}: expected a string, found {field[key]!r:.60}")
+    if "constraints" in field:
+        _check_constraints(field["constraints"], kind, label)
+    return field
+
+
+def _foreign_key(item: object, index: int, where: str, names: tuple[str, ...]) -> ForeignKey:
+    label = f"{where}: foreignKeys[{index}]"
+    if not isinstance(item, dict):
+        raise DescriptorError(f"{label}: expected an object, found {item!r:.60}")
+    reference = item.get("reference")
+    if not isinstance(reference, dict):
+        raise DescriptorError(f"{label}: expected a 'reference' object with 'resource' and 'fields', found {reference!r:.60}")
+    columns = _names(item.get("fields"), f"{label} fields", names)
+    resource = reference.get("resource", "")
+    if not isinstance(resource, str) or (resource and not RESOURCE_NAME.fullmatch(resource)):
+        raise DescriptorError(f"{label} reference resource: expected a resource name, found {resource!r:.60}")
+    targets = reference.get("fields")
+    targets = (targets,) if isinstance(targets, str) else targets
+    if not isinstance(targets, list | tuple) or len(targets) != len(columns) or not all(
+            isinstance(t, str) and FIELD_NAME.fullmatch(t) for t in targets):
+        raise DescriptorError(f"{label} reference fields: expected {len(columns)} field name(s), found {targets!r:.60}")
+    return ForeignKey(columns, resource, tuple(targets))
+
+
+def check_table_schema(data: object, where: str) -> TableSchema:
+    """Check a parsed Table Schema; ``where`` (the file, or the resource) names it in errors."""
+    if not isinstance(data, dict):
+        raise DescriptorError(f"{where}: expected a Table Schema object, found {type(data).__name__}")
+    unknown = sorted(set(data) - _SCHEMA_KEYS)
+    if unknown:
+        raise DescriptorError(f"{where}: the property {unknown[0]!r:.40} is not supported; expected only {sorted(_SCHEMA_KEYS)}")
+    if data.get("missingValues", [""]) != [""]:
+        raise DescriptorError(f"{where}: missingValues must be [\"\"] (an empty cell is null), found {data['missingValues']!r:.60}")
+    fields = data.get("fields")
+    if not isinstance(fields, list) or not fields or len(fields) > LIMITS["fields"]:
+        raise DescriptorError(f"{where}: expected a 'fields' list of 1 to {LIMITS['fields']} fields, found {fields!r:.60}")
+    checked = tuple(_check_field(f, i, where) for i, f in enumerate(fields))
+    names = tuple(f["name"] for f in checked)
+    if len(set(names)) != len(names):
+        duplicate = next(n for n in names if names.count(n) > 1)
+        raise DescriptorError(f"{where}: field {duplicate!r} is declared twice")
+    primary_key = _names(data["primaryKey"], f"{where}: primaryKey", names) if "primaryKey" in data else ()
+    foreign = data.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        raise DescriptorError(f"{where}: foreignKeys: expected a list, found {foreign!r:.60}")
+    foreign_keys = tuple(_foreign_key(item, i, where, names) for i, item in enumerate(foreign))
+    return TableSchema(where=where, data=data, fields=checked, primary_key=primary_key, foreign_keys=foreign_keys)

@@ -8,22 +8,21 @@ over rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._errors import ArticleDataError, Problem, ValidationError
 from ._spans import ArticleIndex, mismatched_rows
+from ._vocabulary import CLOSING_MARK, MARKED_TYPES, OPENING_MARK
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from ._package import Package
+    from ._reader import Reader
 
-OPENING_MARK = "\u201c"
-CLOSING_MARK = "\u201d"
-MARKED_TYPES = ("direct", "partial", "name", "scare")
 _MAX_PER_CHECK = 50
 
 
@@ -60,13 +59,15 @@ def _codepoint_positions(index: ArticleIndex, char: str) -> np.ndarray:
     return byte_positions - np.searchsorted(continuation, byte_positions, side="left")
 
 
-def _pandera_problems(name: str, frame: pd.DataFrame, pkg: Package, key: str | None) -> list[Problem]:
+def _pandera_problems(name: str, frame: pd.DataFrame, reader: Reader, key: str | None) -> list[Problem]:
     import pandas as pd
     import pandera.errors
 
+    from ._pandera import pandera_schema
+
     problems: list[Problem] = []
     try:
-        pkg.schema(name).validate(frame, lazy=True)
+        pandera_schema(name, reader.schema(name)).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         row_level = cases["schema_context"] == "DataFrameSchema"
@@ -93,19 +94,18 @@ def _arrow(column: pd.Series) -> pa.ChunkedArray:
     return pa.chunked_array(pa.array(column.array, type=pa.string()))
 
 
-def _foreign_key_problems(pkg: Package, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+def _foreign_key_problems(reader: Reader, frames: dict[str, pd.DataFrame]) -> list[Problem]:
     import pyarrow.compute as pc
 
     problems: list[Problem] = []
     for name, frame in frames.items():
-        schema = pkg.table_schema(name)
-        key = (schema.get("primaryKey") or [None])[0]
-        for fk in schema.get("foreignKeys", []):
-            column = fk["fields"][0]
-            target = fk["reference"]["resource"] or name
-            target_column = fk["reference"]["fields"][0]
-            if target not in frames:
-                problems.append(Problem(name, None, column, f"references the table {target!r}, which did not load"))
+        schema = reader.schema(name)
+        key = schema.primary_key[0] if schema.primary_key else None
+        for fk in schema.foreign_keys:
+            column, target_column = fk.columns[0], fk.target_columns[0]
+            target = fk.resource or name
+            if target not in frames or target_column not in frames[target].columns:
+                problems.append(Problem(name, None, column, f"references {target}.{target_column}, which did not load"))
                 continue
             # pandas' isin on string[pyarrow] builds a Python list of the targets: use Arrow.
             values = _arrow(frame[column])
@@ -189,59 +189,87 @@ def _quote_mark_problems(frame: pd.DataFrame, index: ArticleIndex) -> list[Probl
     return problems
 
 
-def validate_package(pkg: Package) -> None:
-    """Run every check on a package; raise ValidationError listing all problems."""
-    problems: list[Problem] = []
+def _guarded(problems: list[Problem], table: str, check: Callable[[], list[Problem]]) -> None:
+    """Run one rule; a table whose columns do not fit the rule is a problem, never a crash."""
     try:
-        pkg._load_descriptor()
-        tables = pkg.tables
-    except ArticleDataError as exc:
-        raise ValidationError([Problem("datapackage.json", None, None, str(exc))], root=str(pkg.root)) from None
+        problems.extend(check())
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        problems.append(Problem(table, None, None, f"the guide's rules cannot be checked ({type(exc).__name__}: {exc})"))
+
+
+def _read_all(reader: Reader, problems: list[Problem]) -> dict[str, bytes]:
+    """Every resource's verified bytes; a file that fails is reported and never parsed."""
     verified: dict[str, bytes] = {}
-    for resource_name, resource in pkg._resources.items():
+    for resource_name, resource in reader.descriptor.resources.items():
         try:
-            verified[resource_name] = pkg._read(resource, verify=True)
+            verified[resource_name] = reader.read(resource, verify=True)
         except ArticleDataError as exc:
             problems.append(Problem(resource_name, None, None, str(exc)))
-    if "article" not in verified:
-        raise ValidationError(problems or [Problem("article", None, None, "no resource named 'article'")],
-                              root=str(pkg.root))
-    try:
-        index = ArticleIndex(verified["article"].decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem("article", None, None, f"not valid UTF-8 ({exc})"))
-        raise ValidationError(problems, root=str(pkg.root)) from None
+    return verified
+
+
+def _frames(reader: Reader, verified: dict[str, bytes], problems: list[Problem]) -> dict[str, pd.DataFrame]:
+    """Each table parsed from its verified bytes, its two copies compared and checked with pandera."""
     frames: dict[str, pd.DataFrame] = {}
-    keys: dict[str, str | None] = {}
-    for name in tables:
+    for name in reader.tables:
         copies = {}
-        for fmt, resource_name in (("parquet", f"{name}_parquet"), ("csv", name)):
-            if resource_name in verified:  # damaged files are reported above and never parsed
+        try:
+            schema = reader.schema(name)
+        except ArticleDataError as exc:
+            problems.append(Problem(name, None, None, str(exc)))
+            continue
+        for fmt in ("parquet", "csv"):
+            try:
+                resource = reader.resource(name, fmt)
+            except ArticleDataError as exc:
+                problems.append(Problem(name, None, None, str(exc)))
+                continue
+            if resource.name in verified:
                 try:
-                    copies[fmt] = pkg._frame(name, pkg._resource(name, fmt), verified[resource_name])
+                    copies[fmt] = reader.frame(name, resource, verified[resource.name])
                 except ArticleDataError as exc:
                     problems.append(Problem(name, None, None, str(exc)))
         if not copies:
             continue
         frame = copies["parquet"] if "parquet" in copies else copies["csv"]
         frames[name] = frame
-        keys[name] = (pkg.table_schema(name).get("primaryKey") or [None])[0]
         if len(copies) == 2 and not copies["parquet"].equals(copies["csv"]):
             problems.append(Problem(name, None, None, "the CSV and Parquet files hold different rows"))
-        problems.extend(_pandera_problems(name, frame, pkg, keys[name]))
-    problems.extend(_foreign_key_problems(pkg, frames))
+        problems.extend(_pandera_problems(name, frame, reader, schema.primary_key[0] if schema.primary_key else None))
+    return frames
+
+
+def validate_package(reader: Reader) -> None:
+    """Run every check on a package; raise ValidationError listing all problems."""
+    problems: list[Problem] = []
+    root = reader.source.show("")
+    try:
+        reader.descriptor
+    except ArticleDataError as exc:
+        raise ValidationError([Problem("datapackage.json", None, None, str(exc))], root=root) from None
+    verified = _read_all(reader, problems)
+    if "article" not in verified:
+        raise ValidationError(problems or [Problem("article", None, None, "no resource named 'article'")], root=root)
+    try:
+        index = ArticleIndex(verified["article"].decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem("article", None, None, f"not valid UTF-8 ({exc})"))
+        raise ValidationError(problems, root=root) from None
+    frames = _frames(reader, verified, problems)
+    keys = {name: (reader.schema(name).primary_key or (None,))[0] for name in frames}
+    _guarded(problems, "foreign keys", lambda: _foreign_key_problems(reader, frames))
     paragraphs = frames.get("paragraphs")
     if paragraphs is not None:
-        problems.extend(_paragraph_coverage(paragraphs, index))
+        _guarded(problems, "paragraphs", lambda: _paragraph_coverage(paragraphs, index))
     for name, frame in frames.items():
         if {"char_start", "char_end", "text"} <= set(frame.columns):
-            problems.extend(_span_problems(name, frame, keys[name] or "", index,
-                                           None if name == "paragraphs" else paragraphs))
+            _guarded(problems, name, lambda: _span_problems(name, frame, keys[name] or "", index,
+                                                            None if name == "paragraphs" else paragraphs))
     if "images" in frames:
         for part in ("caption", "credit"):
-            problems.extend(_span_problems("images", frames["images"], "image_id", index, paragraphs,
-                                           f"{part}_char_start", f"{part}_char_end", part))
+            _guarded(problems, "images", lambda: _span_problems("images", frames["images"], "image_id", index, paragraphs,
+                                                                f"{part}_char_start", f"{part}_char_end", part))
     if "quotes" in frames:
-        problems.extend(_quote_mark_problems(frames["quotes"], index))
+        _guarded(problems, "quotes", lambda: _quote_mark_problems(frames["quotes"], index))
     if problems:
-        raise ValidationError(problems, root=str(pkg.root))
+        raise ValidationError(problems, root=root)

@@ -7,15 +7,13 @@ lock file, so the same inputs give byte-identical files.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._tableschema import arrow_schema
+from ._formats import Row, csv_bytes, parquet_bytes
+from ._hashes import sha256
 
 DATA_PACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -23,68 +21,9 @@ PARQUET_NOTE = (
     "Declared as a file so that frictionless checks its bytes and sha256; article_data "
     "checks its columns, types and rows against the CSV copy."
 )
-PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "compression_level": 9,
-    "use_dictionary": True,
-    "write_statistics": True,
-    "version": "2.6",
-    "write_page_checksum": True,  # CRC32 per page: damage is caught even by load(verify=False)
-}
-
-Row = Mapping[str, Any]
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return str(value)
-
-
-def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row]) -> bytes:
-    """Serialise rows as UTF-8 CSV with a header row and LF line ends."""
-    names = [f["name"] for f in fields]
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(names)
-    writer.writerows([_csv_cell(row.get(name)) for name in names] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row]) -> bytes:
-    """Serialise rows as Parquet with the Arrow types of the Table Schema."""
-    import datetime as dt
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = arrow_schema([dict(f) for f in fields])
-    columns = {}
-    for field in schema:
-        values = [row.get(field.name) for row in rows]
-        if field.type == pa.date32():
-            values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
-        if field.type == pa.float64():
-            values = [float(v) if v is not None else None for v in values]
-        columns[field.name] = pa.array(values, type=field.type)
-    table = pa.table(columns, schema=schema)
-    sink = io.BytesIO()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
-    return sink.getvalue()
-
-
 def json_bytes(document: Any) -> bytes:
     """Serialise JSON the way every published JSON file is written: indented, UTF-8, final newline."""
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def sha256(data: bytes) -> str:
-    """Return ``sha256:<hex>`` of some bytes, the form the descriptor uses."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def write_package(
@@ -160,9 +99,24 @@ def write_package(
                     "bytes": len(data),
                     "hash": sha256(data),
                 })
+    # The Table Schemas are files of the package like any other: declared with their
+    # size and sha256, so a schema changed under verified data is caught (frictionless
+    # checks these too).
+    schema_resources = [{
+        "name": f"{name}_schema",
+        "type": "file",
+        "title": f"{name} (Table Schema)",
+        "description": f"The Table Schema of `{name}`: columns, types, constraints and keys.",
+        "path": f"schemas/{name}.schema.json",
+        "format": "json",
+        "mediatype": "application/json",
+        "encoding": "utf-8",
+        "bytes": len(files[f"schemas/{name}.schema.json"]),
+        "hash": sha256(files[f"schemas/{name}.schema.json"]),
+    } for name in tables]
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
     descriptor.update({k: v for k, v in metadata.items() if k != "article"})
-    descriptor["resources"] = resources + parquet_resources
+    descriptor["resources"] = resources + parquet_resources + schema_resources
     files["datapackage.json"] = json_bytes(descriptor)
     for relative, data in files.items():
         (dest / relative).write_bytes(data)

@@ -1,0 +1,50 @@
+"""A table as the bytes of an export file (CSV, Parquet or JSON), by the package's own writer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ._errors import FormatError
+from ._formats import csv_bytes, parquet_bytes
+
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    from ._reader import Reader
+
+__all__ = ["EXPORT_FORMATS", "FORMULA_PREFIXES", "export_bytes", "neutralise"]
+
+EXPORT_FORMATS = ("csv", "parquet", "json")
+#: Cells starting with these run as formulas in spreadsheet programs (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with ``'``.
+
+    >>> neutralise("=1+1"), neutralise("\\r=1+1"), neutralise("Kyiv")
+    ("'=1+1", "'\\r=1+1", 'Kyiv')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export_bytes(reader: Reader, name: str, fmt: str, *, protect_formulas: bool = True) -> bytes:
+    """Return table ``name`` serialised as ``fmt`` (read and verified through ``reader``)."""
+    if fmt not in EXPORT_FORMATS:
+        raise FormatError(fmt, EXPORT_FORMATS)
+    fields = reader.schema(name).fields
+    rows = reader.load_arrow(name).to_pylist()
+    if fmt == "parquet":
+        return parquet_bytes(fields, rows)
+    if fmt == "json":
+        document = [{k: _json_value(v) for k, v in row.items()} for row in rows]
+        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if protect_formulas:
+        rows = [{k: neutralise(v) for k, v in row.items()} for row in rows]
+    return csv_bytes(fields, rows)

@@ -1,0 +1,168 @@
+"""Table Schema field types mapped to Arrow and pandas types: the one place types are decided.
+
+A field's Table Schema ``type`` (plus an ``enum`` constraint) decides both the
+Parquet column type the build writes and the pandas dtype the loader returns, so
+CSV and Parquet load to identical frames.
+
+=============  ===============  ====================================
+Table Schema   Arrow / Parquet  pandas
+=============  ===============  ====================================
+string         string           ``string[pyarrow]`` (missing: pd.NA)
+string + enum  string           ``category`` (categories = the enum)
+integer        int64            ``Int64``
+number         float64          ``Float64``
+boolean        bool             ``boolean``
+date           date32           ``date32[day][pyarrow]``
+=============  ===============  ====================================
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    from typing import Any
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from collections.abc import Mapping, Sequence
+
+    Field = Mapping[str, Any]
+
+SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
+
+#: The file formats a table is published in (``load``, ``path`` and ``export`` default to Parquet).
+Format = Literal["parquet", "csv"]
+
+
+def enum_of(field: Field) -> list[str] | None:
+    """Return the field's enum constraint, or None."""
+    enum = field.get("constraints", {}).get("enum")
+    return list(enum) if enum is not None else None
+
+
+def is_required(field: Field) -> bool:
+    """Return whether the field's ``required`` constraint is set."""
+    return bool(field.get("constraints", {}).get("required", False))
+
+
+def arrow_type(field: Field) -> pa.DataType:
+    """Return the Arrow type a field is stored as in Parquet."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+    }[field["type"]]
+
+
+def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
+    """Return the Arrow schema of a table, nullability from ``required``."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f["name"], arrow_type(f), nullable=not is_required(f)) for f in fields])
+
+
+def pandas_dtype(field: Field) -> Any:
+    """Return the pandas dtype the loader gives a field."""
+    import pandas as pd
+    import pyarrow as pa
+
+    enum = enum_of(field)
+    if enum is not None:
+        return pd.CategoricalDtype(categories=enum, ordered=False)
+    return {
+        "string": pd.StringDtype("pyarrow"),
+        "integer": pd.Int64Dtype(),
+        "number": pd.Float64Dtype(),
+        "boolean": pd.BooleanDtype(),
+        "date": pd.ArrowDtype(pa.date32()),
+    }[field["type"]]
+
+
+def arrow_to_pandas(table: pa.Table, fields: Sequence[Field]) -> pd.DataFrame:
+    """Convert an Arrow table (already cast to :func:`arrow_schema`) to the documented dtypes.
+
+    Each column is converted on its own, without pyarrow's pandas-metadata machinery;
+    an enum column becomes a ``category`` from codes computed in Arrow, with one cached
+    dtype per enum, so no Python code runs per row or per value.
+    """
+    import pandas as pd
+
+    columns = {}
+    for field in fields:
+        name = field["name"]
+        enum = enum_of(field)
+        if enum is None:
+            columns[name] = _pandas_type(field["type"]).__from_arrow__(table.column(name))
+        else:
+            columns[name] = _categorical(name, table.column(name), tuple(enum))
+    return pd.DataFrame(columns, copy=False)
+
+
+#: Dtypes and Arrow enum arrays, built once per process (pandas validates categories on creation).
+_TYPE_CACHE: dict[Any, Any] = {}
+
+
+def _pandas_type(kind: str) -> Any:
+    if kind not in _TYPE_CACHE:
+        _TYPE_CACHE[kind] = pandas_dtype({"type": kind})
+    return _TYPE_CACHE[kind]
+
+
+def _enum_types(enum: tuple[str, ...]) -> tuple[pa.Array, pd.CategoricalDtype]:
+    if enum not in _TYPE_CACHE:
+        import pandas as pd
+        import pyarrow as pa
+
+        _TYPE_CACHE[enum] = (pa.array(enum, type=pa.string()), pd.CategoricalDtype(categories=list(enum), ordered=False))
+    return _TYPE_CACHE[enum]  # type: ignore[no-any-return]
+
+
+def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> pd.Categorical:
+    """A string column as a Categorical whose categories are the enum; values outside it raise."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    values, dtype = _enum_types(enum)
+    codes = pc.index_in(column, value_set=values)
+    outside = codes.null_count - column.null_count
+    if outside:
+        found = pc.filter(column, pc.and_(pc.is_null(codes), pc.is_valid(column)))
+        examples = sorted(set(found.unique().to_pylist()))[:5]
+        raise ValueError(
+            f"column {name!r} holds {outside} value(s) outside its enum, e.g. {examples}; "
+            f"expected one of {list(enum)}"
+        )
+    return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype)
+
+
+def result_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """Convert a query result (Arrow) to pandas with the loader's dtypes for the same Arrow types.
+
+    Strings become ``string[pyarrow]``, integers ``Int64``, floats ``Float64``, booleans
+    ``boolean``, dates ``date32[day][pyarrow]`` and dictionary (enum) columns ``category``,
+    so ``SELECT *`` of a table gives exactly the dtypes of :func:`article_data.load`.
+    """
+    import pyarrow as pa
+
+    def mapper(kind: pa.DataType) -> Any:
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return _pandas_type("string")
+        if pa.types.is_integer(kind):
+            return _pandas_type("integer")
+        if pa.types.is_floating(kind):
+            return _pandas_type("number")
+        if pa.types.is_boolean(kind):
+            return _pandas_type("boolean")
+        if pa.types.is_date32(kind):
+            return _pandas_type("date")
+        return None
+
+    frame: pd.DataFrame = table.to_pandas(types_mapper=mapper)
+    return frame
