@@ -1,14 +1,17 @@
 # Two commands do everything on a fresh machine (Python 3.11+ and make):
 #   make        build the package from its inputs, validate it, print a summary
 #   make test   run the whole test suite
-# Each sets up .venv from requirements.lock (pinned versions) first.
+# Each sets up .venv from requirements.lock (pinned versions) first; make test also sets up
+# .venv-tools from requirements-tools.lock (reuse, cffconvert: their pins conflict with .venv's).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/article_data/_version.py | cksum | cut -d' ' -f1)
+TOOLS_VENV  := .venv-tools
+TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-tools.lock | cksum | cut -d' ' -f1)
 
-.PHONY: all build validate summary test bench lock clean
+.PHONY: all build validate summary test tools bench lock lock-tools clean
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -20,6 +23,15 @@ $(STAMP): requirements.lock pyproject.toml src/article_data/_version.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# reuse (licence of every file) and cffconvert (CITATION.cff), used by the tests.
+$(TOOLS_STAMP): requirements-tools.lock
+	rm -rf $(TOOLS_VENV)
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.lock
+	touch $(TOOLS_STAMP)
+
+tools: $(TOOLS_STAMP)
+
 build: $(STAMP)
 	$(BIN)/python scripts/build.py
 
@@ -30,7 +42,7 @@ validate: $(STAMP)
 summary: $(STAMP)
 	$(BIN)/article-data info
 
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -40,5 +52,8 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^article-data' > requirements.lock
 
+lock-tools: $(TOOLS_STAMP)
+	$(TOOLS_VENV)/bin/python -m pip freeze > requirements-tools.lock
+
 clean:
-	rm -rf $(VENV) .build dist .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS_VENV) .build dist .pytest_cache .mypy_cache .hypothesis
