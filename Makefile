@@ -33,7 +33,7 @@ $(TOOLS_STAMP): requirements-tools.lock
 tools: $(TOOLS_STAMP)
 
 build: $(STAMP)
-	$(BIN)/python scripts/build.py
+	$(BIN)/python -m article_data_build
 
 validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
@@ -46,7 +46,7 @@ test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m article_data_bench
 
 # Re-pin every dependency after changing what the project needs (not part of the build).
 lock: $(STAMP)

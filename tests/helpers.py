@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from article_data_build.layout import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,7 +35,8 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
     import pandas as pd
 
     from article_data import Package
-    from article_data._writer import csv_bytes, parquet_bytes, sha256
+    from article_data._formats import csv_bytes, parquet_bytes
+    from article_data._hashes import sha256
 
     rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
     fields = Package(root).table_schema(table)["fields"]
@@ -41,3 +47,68 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
             (root / resource["path"]).write_bytes(data)
             resource["bytes"], resource["hash"] = len(data), sha256(data)
     (root / "datapackage.json").write_text(json.dumps(descriptor))
+
+
+def build(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the build (``python -m article_data_build ARGS``) in a subprocess."""
+    return run(BIN / "python", "-m", "article_data_build", *args, env=env)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """sha256 of every output file of the build under root, by relative path."""
+    files = {}
+    for name in OUTPUTS:
+        base = root / name
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in paths:
+            files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in an input file, failing if the old text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """Rewrite datapackage.json after ``change`` edits its parsed form."""
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    change(descriptor)
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+
+
+def resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def edit_schema(root: Path, table: str, change: Callable[[dict[str, Any]], object], *, rehash: bool = True) -> None:
+    """Callable[[dict[str, Any]], object] a Table Schema file; with ``rehash`` the descriptor declares the new bytes (only the values are hostile)."""
+    path = root / "schemas" / f"{table}.schema.json"
+    schema = json.loads(path.read_text())
+    change(schema)
+    data = json.dumps(schema).encode()
+    path.write_bytes(data)
+    if rehash:
+        from article_data._hashes import sha256
+
+        def declare(descriptor: dict) -> None:
+            entry = resource(descriptor, f"{table}_schema")
+            entry["bytes"], entry["hash"] = len(data), sha256(data)
+
+        edit_descriptor(root, declare)
+
+
+def field(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+def rename_resource(old: str, new: str) -> Callable[[dict[str, Any]], object]:
+    return lambda d: resource(d, old).__setitem__("name", new)
+
+
+def fifo(path: Path) -> None:
+    """Replace a file with a FIFO of the same name (opening it for reading would block)."""
+    path.unlink()
+    os.mkfifo(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, replace_table, run
+from helpers import BIN, edit_schema, field, replace_table, run
 
 import article_data as ad
 
@@ -142,3 +142,39 @@ def test_cli_render_writes_a_self_contained_page(tmp_path: Path) -> None:
     assert code == 0 and page.startswith("<!DOCTYPE html>")
     for quote_id in ad.load("quotes")["quote_id"]:
         assert f'data-quote-id="{quote_id}"' in page
+
+
+TERMINAL_ATTACKS = {
+    "clear screen": "\x1b[2J",
+    "title change": "\x1b]0;owned\x07",
+    "carriage return": "\rfake ok line",
+    "C1 control": "\x9b31m",
+    "bidi override": "\u202eevil",
+}
+
+
+@pytest.mark.parametrize("case", list(TERMINAL_ATTACKS))
+def test_control_characters_are_escaped_in_everything_the_cli_prints(package_copy: Path, tmp_path: Path, case: str) -> None:
+    """Control characters from a schema, the data or the folder name reach the terminal only as escapes."""
+    attack = TERMINAL_ATTACKS[case]
+    edit_schema(package_copy, "quotes", lambda s: field(s, "cue").__setitem__("description", f"cue{attack}"))
+    quotes = ad.Package(package_copy).load("quotes")
+    quotes.loc[0, "speaker_person_id"] = None
+    quotes.loc[0, "speaker_organization_id"] = None
+    from helpers import replace_table
+
+    people = ad.Package(package_copy).load("people")
+    people.loc[people.person_id == "yan", "label"] = f"Yan{attack}"
+    replace_table(package_copy, "people", people)
+    folder = tmp_path / f"pkg{attack.replace('/', '')}"
+    package_copy.rename(folder)
+    outputs = []
+    for args in (("schema", "quotes"), ("quotes",), ("verify",), ("info",), ("path",)):
+        result = run(BIN / "article-data", "--root", folder, *args)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    (folder / "data" / "people.csv").write_text("damaged")
+    outputs.append(run(BIN / "article-data", "--root", folder, "verify").stderr)
+    for text in outputs:
+        assert attack not in text and "\x1b" not in text and "\x9b" not in text and "\r" not in text
+    assert any("\\x1b" in t or "\\x0d" in t or "\\x9b" in t or "\\u202e" in t for t in outputs)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from helpers import BIN, ROOT, run
-from test_build import load_build_module
 
 import article_data as ad
+from article_data_build.assemble import build
+from article_data_build.dictionary import data_dictionary
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -27,11 +28,9 @@ def test_readme_lists_the_public_api() -> None:
 
 def test_data_dictionary_is_generated_from_the_schemas() -> None:
     """DATA_DICTIONARY.md is exactly what the build renders from the current schemas and rows."""
-    build = load_build_module()
-    inputs, built = build.build(ROOT)
-    assert not inputs.problems
-    expected = build.data_dictionary(built["schemas"], built["tables"]) + "\n"
-    assert (ROOT / "DATA_DICTIONARY.md").read_text(encoding="utf-8") == expected
+    inputs, package = build(ROOT)
+    assert not inputs.problems and package is not None
+    assert (ROOT / "DATA_DICTIONARY.md").read_text(encoding="utf-8") == data_dictionary(package)
 
 
 def test_changelog_records_this_version_with_its_row_counts() -> None:
@@ -48,5 +47,5 @@ def test_datasheet_has_the_seven_sections_and_current_agreement() -> None:
     sections = re.findall(r"^## \d\. (.+)$", datasheet, flags=re.M)
     assert [s.split(",")[0].split()[0].lower() for s in sections] == [
         "motivation", "composition", "collection", "preprocessing", "uses", "distribution", "maintenance"]
-    result = run(BIN / "python", ROOT / "scripts" / "agreement.py", "--check")
+    result = run(BIN / "python", "-m", "article_data_build.agreement", "--check")
     assert result.returncode == 0, result.stderr

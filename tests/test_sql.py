@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, ROOT
+from helpers import BIN, ROOT, edit_descriptor, resource
 
 import article_data as ad
 
@@ -93,3 +93,73 @@ def test_sql_without_duckdb_says_how_to_install_it(tmp_path: Path) -> None:
     result = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(tmp_path)}, check=True)
     assert "pip install 'article-data[sql]'" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["pla-ces.v2", "select", "1places", "places.parquet"])
+def test_legal_but_unusual_table_name_is_quoted_in_sql(package_copy: Path, name: str) -> None:
+    """Names the rule allows (dots, dashes, SQL keywords, leading digits) are quoted identifiers: the query sees the rows."""
+    def rename(descriptor: dict) -> None:
+        resource(descriptor, "places")["name"] = name
+        resource(descriptor, "places_parquet")["name"] = f"{name}_parquet"
+
+    edit_descriptor(package_copy, rename)
+    pkg = ad.Package(package_copy)
+    frame = pkg.sql(f'SELECT * FROM "{name}"')
+    pd.testing.assert_frame_equal(frame, pkg.load(name))
+
+
+def replace_parquet(root: Path, table: str, other: str) -> None:
+    """Put another table's Parquet bytes where ``table``'s file is (a file replaced after connect)."""
+    (root / "data" / f"{table}.parquet").write_bytes((root / "data" / f"{other}.parquet").read_bytes())
+
+
+def swap_symlink(root: Path, table: str, other: str) -> None:
+    """Replace the file with a symlink to a file outside the package."""
+    outside = root.parent / "outside.parquet"
+    outside.write_bytes((root / "data" / f"{other}.parquet").read_bytes())
+    (root / "data" / f"{table}.parquet").unlink()
+    (root / "data" / f"{table}.parquet").symlink_to(outside)
+
+
+AFTER_CONNECT = {
+    "file replaced": replace_parquet,
+    "symlink swapped in": swap_symlink,
+    "file deleted": lambda root, table, other: (root / "data" / f"{table}.parquet").unlink(),
+    "folder renamed away": lambda root, table, other: (root / "data").rename(root / "gone"),
+}
+
+
+@pytest.mark.parametrize("case", list(AFTER_CONNECT))
+def test_queries_see_the_verified_rows_whatever_happens_to_the_files_after_connect(package_copy: Path, case: str) -> None:
+    """After connect(), changing the files on disk changes nothing a query returns."""
+    pkg = ad.Package(package_copy)
+    expected = {t: pkg.load(t) for t in pkg.tables}
+    connection = pkg.connect()
+    AFTER_CONNECT[case](package_copy, "places", "people")
+    for table, frame in expected.items():
+        assert connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(frame)
+    rows = connection.execute("SELECT place_id FROM places ORDER BY place_id").fetchall()
+    assert [r[0] for r in rows] == sorted(expected["places"].place_id)
+
+
+@pytest.mark.parametrize("folder", ["pkg[a-z]", "pkg*", "pkg?", "**", "pkg{a,b}", "pk'g"])
+def test_glob_characters_in_the_folder_name_read_only_the_verified_package(tmp_path: Path, package_copy: Path,
+                                                                           folder: str) -> None:
+    """A package folder named with glob characters is read as itself; a lookalike folder beside it is never read."""
+    target = tmp_path / "x" / folder
+    target.parent.mkdir()
+    package_copy.rename(target)
+    decoy = tmp_path / "x" / "pkga"
+    decoy.mkdir()
+    (decoy / "data").mkdir()
+    for name in ("places", "people", "quotes"):
+        (decoy / "data" / f"{name}.parquet").write_bytes((target / "data" / "organizations.parquet").read_bytes())
+    pkg = ad.Package(target)
+    for table in pkg.tables:
+        pd.testing.assert_frame_equal(pkg.sql(f"SELECT * FROM {table}"), pkg.load(table))
+
+
+def test_sql_select_star_has_the_loader_dtypes_for_every_table() -> None:
+    """`ad.sql("SELECT * FROM T")` equals `ad.load(T)`, dtypes included, for every table."""
+    for table in ad.TABLES:
+        pd.testing.assert_frame_equal(ad.sql(f"SELECT * FROM {table}"), ad.load(table))

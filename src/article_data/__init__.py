@@ -7,63 +7,46 @@ One line gives a typed DataFrame, offline, with every file's sha256 checked:
 >>> ad.article_text()[quotes.char_start[0]:quotes.char_end[0]] == quotes.text[0]
 True
 
-Importing this module is cheap: pandas, pyarrow and pandera load on first use.
+Importing this module is cheap: pandas, pyarrow, pandera and DuckDB load on first use.
+The text is a machine-paraphrased copy of the TIME article: quotations are as printed
+in this copy, not verified speech (see DATASHEET.md and the ``defects`` table).
 """
 
-from __future__ import annotations
+from pathlib import Path
+from typing import Any
 
 from ._errors import (
     ArticleDataError,
     DescriptorError,
+    FormatError,
     IntegrityError,
     Problem,
     UnknownTableError,
     ValidationError,
 )
+from ._lazy import LazyModule
+from ._package import Package, Tables
+from ._types import Format
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
-    from pathlib import Path
-    from typing import Any
-
     import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from ._package import Package, Tables
-    from ._types import Format
-
-#: The tables of this version, in the documented order (see README).
-TABLES: tuple[str, ...] = (
-    "paragraphs",
-    "quotes",
-    "people",
-    "organizations",
-    "places",
-    "mentions",
-    "figures",
-    "images",
-    "defects",
-)
-
-
-def __getattr__(name: str) -> object:
-    # Package and Tables live in _package, which loads on first use (cheap import).
-    if name in ("Package", "Tables"):
-        from . import _package
-
-        return getattr(_package, name)
-    raise AttributeError(f"module 'article_data' has no attribute {name!r}")
-
-    import duckdb
-    import pandas as pd
-    import pandera.pandas as pa_schema
+    TABLES: tuple[str, ...]
+else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
+    duckdb = LazyModule("duckdb")
+    pd = LazyModule("pandas")
+    pa_schema = LazyModule("pandera.pandas")
 
 __all__ = [
     "TABLES",
     "ArticleDataError",
     "DescriptorError",
+    "Format",
+    "FormatError",
     "IntegrityError",
     "Package",
     "Problem",
@@ -74,28 +57,42 @@ __all__ = [
     "article_text",
     "connect",
     "descriptor",
+    "export",
     "load",
     "load_all",
     "path",
+    "quotes_with_speakers",
     "schema",
     "sql",
     "validate",
     "verify",
 ]
 
-_bundled: Package | None = None
+
+def __getattr__(name: str) -> object:
+    # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
+    if name == "TABLES":
+        return _default_package().tables
+    raise AttributeError(f"module 'article_data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+_bundled: "Package | None" = None
 
 
 def _default_package() -> Package:
     global _bundled
     if _bundled is None:
-        from ._package import Package, default_root
+        from ._package import default_root
 
         _bundled = Package(default_root())
     return _bundled
 
 
-def load(name: str, *, verify: bool = True, format: Format = "parquet") -> pd.DataFrame:
+def load(name: str, *, verify: bool = True, format: Format = "parquet") -> "pd.DataFrame":
     """Load one table of the bundled package; see :meth:`Package.load`."""
     return _default_package().load(name, verify=verify, format=format)
 
@@ -130,16 +127,29 @@ def validate() -> None:
     _default_package().validate()
 
 
-def schema(name: str) -> pa_schema.DataFrameSchema:
+def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:
+    """Return a table as the bytes of a csv, parquet or json file; see :meth:`Package.export`."""
+    return _default_package().export(name, format, protect_formulas=protect_formulas)
+
+
+def quotes_with_speakers(*, speech_only: bool = True) -> "pd.DataFrame":
+    """Return the quotations with their speakers resolved; see :meth:`Package.quotes_with_speakers`."""
+    return _default_package().quotes_with_speakers(speech_only=speech_only)
+
+
+def schema(name: str) -> "pa_schema.DataFrameSchema":
     """Return the pandera schema of a table; see :meth:`Package.schema`."""
     return _default_package().schema(name)
 
 
-def connect(*, verify: bool = True) -> duckdb.DuckDBPyConnection:
-    """Return a DuckDB connection with a view per table; see :meth:`Package.connect`."""
+def connect(*, verify: bool = True) -> "duckdb.DuckDBPyConnection":
+    """Return a DuckDB connection with a table per table; see :meth:`Package.connect`."""
     return _default_package().connect(verify=verify)
 
 
-def sql(query: str, *, verify: bool = True) -> pd.DataFrame:
+def sql(query: str, *, verify: bool = True) -> "pd.DataFrame":
     """Run a SQL query over the tables with DuckDB; see :meth:`Package.sql`."""
     return _default_package().sql(query, verify=verify)
+
+
+del TYPE_CHECKING

@@ -126,18 +126,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _quotes(args: argparse.Namespace) -> int:
-    pkg = _package(args)
-    quotes = pkg.load("quotes")
-    people = pkg.load("people").set_index("person_id")["label"]
-    orgs = pkg.load("organizations").set_index("organization_id")["name"]
-    if not args.all:
-        quotes = quotes[quotes["is_speech"]]
-    speakers = (
-        quotes["speaker_person_id"].map(people).fillna(quotes["speaker_organization_id"].map(orgs)).fillna("-")
-    )
+    quotes = _package(args).quotes_with_speakers(speech_only=not args.all)
     _say(f"{'quote':<6}{'speaker':<36}{'type':<11}text")
-    for row, speaker in zip(quotes.itertuples(index=False), speakers):
-        name = _cut(escape(speaker, newlines=False), 34)
+    for row in quotes.itertuples(index=False):
+        name = _cut(escape(row.speaker if isinstance(row.speaker, str) else "-", newlines=False), 34)
         text = escape(row.text, newlines=False)
         if args.width:
             text = _cut(text, args.width)

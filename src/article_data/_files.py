@@ -10,6 +10,7 @@ the bytes hashed and parsed; nothing is opened a second time.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -77,6 +78,26 @@ class FolderSource:
             return (now.st_dev, now.st_ino) == (then.st_dev, then.st_ino)
         return Path(opened).is_relative_to(self.real_root)
 
+    def swap_in_progress(self) -> str:
+        """A sentence for integrity errors when a build's swap journal lies in this folder, else ''.
+
+        The build (not part of this library) journals its swap in ``.build/swap.json``;
+        while that file exists the folder may hold a mix of two versions.
+        """
+        journal = self.root / ".build" / "swap.json"
+        try:
+            with open(journal, "rb") as handle:
+                raw = handle.read(4096)
+        except OSError:
+            return ""
+        versions = re.findall(rb'"(old|new)_version": "([0-9A-Za-z.+-]{1,64})"', raw)
+        found = {kind.decode(): version.decode() for kind, version in versions}
+        old = f" {found['old']}" if "old" in found else ""
+        new = f" {found['new']}" if "new" in found else ""
+        return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
+                f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
+                f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+
     def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
              error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes:
         """Return a member's bytes after checking its kind, size and (if ``digest`` is given) sha256.
@@ -93,7 +114,8 @@ class FolderSource:
             fd = os.open(real, _FLAGS)
         except FileNotFoundError:
             advice = missing or f"expected {expected}. {FIX}"
-            raise error(f"{shown}: missing; {advice}", **_fields(error, shown, digest, "missing")) from None
+            raise error(f"{shown}: missing; {advice}{self.swap_in_progress()}",
+                        **_fields(error, shown, digest, "missing")) from None
         except OSError as exc:
             kind = _kind_at(real)
             if kind is not None:
@@ -111,7 +133,7 @@ class FolderSource:
             if size is not None and info.st_size != size:
                 raise error(
                     f"{shown}: size differs from the descriptor: expected {size} bytes but found {info.st_size}. "
-                    f"The file was truncated, extended or replaced. {FIX}",
+                    f"The file was truncated, extended or replaced. {FIX}{self.swap_in_progress()}",
                     **_fields(error, shown, str(size), str(info.st_size)))
             if limit is not None and info.st_size > limit:
                 raise error(f"{shown}: {info.st_size} bytes, more than the {limit} accepted for this file; refused")
@@ -126,11 +148,13 @@ class FolderSource:
             if actual != digest:
                 raise error(
                     f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
-                    f"The file was changed or damaged. {FIX}", **_fields(error, shown, digest, actual))
+                    f"The file was changed or damaged. {FIX}{self.swap_in_progress()}",
+                    **_fields(error, shown, digest, actual))
         return data
 
 
 def _fields(error: type[ArticleDataError], path: str, expected: str | None, actual: str) -> dict[str, str]:
+    """The keyword arguments of an IntegrityError (others take none)."""
     if issubclass(error, IntegrityError):
         return {"path": path, "expected": expected or "", "actual": actual}
     return {}

@@ -236,6 +236,27 @@ class Package:
 
         return export_bytes(self._reader, name, format, protect_formulas=protect_formulas)
 
+    def quotes_with_speakers(self, *, speech_only: bool = True) -> pd.DataFrame:
+        """Return the quotations with their speaker resolved, whether a person or an organization.
+
+        The ``quotes`` table names a speaker in one of two columns (``speaker_person_id``
+        or ``speaker_organization_id``); this adds ``speaker`` (the person's label or the
+        organization's name), ``speaker_id`` and ``speaker_kind`` (``person`` or
+        ``organization``). With ``speech_only`` (the default) only speech rows are kept,
+        those that have a speaker.
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> who = ad.quotes_with_speakers()
+        >>> bool(who.speaker.notna().all()), sorted(who.speaker_kind.unique())
+        (True, ['organization', 'person'])
+        """
+        from ._speakers import quotes_with_speakers
+
+        return quotes_with_speakers(self.load("quotes"), self.load("people"), self.load("organizations"),
+                                    speech_only=speech_only)
+
     def schema(self, name: str) -> pa_schema.DataFrameSchema:
         """Return the pandera schema of a table, generated from its Table Schema.
 

@@ -92,7 +92,9 @@ class Reader:
 
     def read(self, resource: Resource, *, verify: bool = True) -> bytes:
         """A resource's bytes: kind and size always checked, sha256 when ``verify``."""
-        data = self.source.read(resource.path, size=resource.bytes, digest=resource.hash if verify else None)
+        limit = LIMITS["schema_bytes"] if resource.path in self._schema_paths else None
+        data = self.source.read(resource.path, size=resource.bytes, digest=resource.hash if verify else None,
+                                limit=limit)
         if verify and resource.path in self._schema_paths:
             self._schema_bytes[resource.path] = data  # parsed from these bytes, never read twice
         return data

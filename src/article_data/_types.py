@@ -1,19 +1,20 @@
-"""Table Schema field types mapped to Arrow and pandas types: the one place types are decided.
+"""Table Schema field types mapped to Arrow, pandas and Croissant types: the one place types are decided.
 
-A field's Table Schema ``type`` (plus an ``enum`` constraint) decides both the
-Parquet column type the build writes and the pandas dtype the loader returns, so
-CSV and Parquet load to identical frames.
+A field's Table Schema ``type`` (plus an ``enum`` constraint) decides the Parquet
+column type the build writes, the pandas dtype the loader returns (so CSV and
+Parquet load to identical frames) and the Croissant ``dataType`` of the field.
+Every one of them is read from :data:`TYPES`.
 
-=============  ===============  ====================================
-Table Schema   Arrow / Parquet  pandas
-=============  ===============  ====================================
-string         string           ``string[pyarrow]`` (missing: pd.NA)
-string + enum  string           ``category`` (categories = the enum)
-integer        int64            ``Int64``
-number         float64          ``Float64``
-boolean        bool             ``boolean``
-date           date32           ``date32[day][pyarrow]``
-=============  ===============  ====================================
+=============  ===============  ====================================  ==========
+Table Schema   Arrow / Parquet  pandas                                Croissant
+=============  ===============  ====================================  ==========
+string         string           ``string[pyarrow]`` (missing: pd.NA)  sc:Text
+string + enum  string           ``category`` (categories = the enum)  sc:Text
+integer        int64            ``Int64``                             sc:Integer
+number         float64          ``Float64``                           sc:Float
+boolean        bool             ``boolean``                           sc:Boolean
+date           date32           ``date32[day][pyarrow]``              sc:Date
+=============  ===============  ====================================  ==========
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ if TYPE_CHECKING:
 
     Field = Mapping[str, Any]
 
-SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
+#: Table Schema type -> (pyarrow type factory, pandas dtype name, Croissant dataType).
+TYPES: dict[str, tuple[str, str, str]] = {
+    "string": ("string", "string[pyarrow]", "sc:Text"),
+    "integer": ("int64", "Int64", "sc:Integer"),
+    "number": ("float64", "Float64", "sc:Float"),
+    "boolean": ("bool_", "boolean", "sc:Boolean"),
+    "date": ("date32", "date32[day][pyarrow]", "sc:Date"),
+}
+SUPPORTED_TYPES = tuple(TYPES)
 
 #: The file formats a table is published in (``load``, ``path`` and ``export`` default to Parquet).
 Format = Literal["parquet", "csv"]
@@ -52,13 +61,16 @@ def arrow_type(field: Field) -> pa.DataType:
     """Return the Arrow type a field is stored as in Parquet."""
     import pyarrow as pa
 
-    return {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-    }[field["type"]]
+    return getattr(pa, TYPES[field["type"]][0])()
+
+
+def croissant_type(kind: str) -> str:
+    """Return the Croissant ``dataType`` of a Table Schema type.
+
+    >>> croissant_type("integer")
+    'sc:Integer'
+    """
+    return TYPES[kind][2]
 
 
 def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
@@ -71,18 +83,11 @@ def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
 def pandas_dtype(field: Field) -> Any:
     """Return the pandas dtype the loader gives a field."""
     import pandas as pd
-    import pyarrow as pa
 
     enum = enum_of(field)
     if enum is not None:
         return pd.CategoricalDtype(categories=enum, ordered=False)
-    return {
-        "string": pd.StringDtype("pyarrow"),
-        "integer": pd.Int64Dtype(),
-        "number": pd.Float64Dtype(),
-        "boolean": pd.BooleanDtype(),
-        "date": pd.ArrowDtype(pa.date32()),
-    }[field["type"]]
+    return pd.api.types.pandas_dtype(TYPES[field["type"]][1])
 
 
 def arrow_to_pandas(table: pa.Table, fields: Sequence[Field]) -> pd.DataFrame:

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Inter-annotator agreement between the two independent annotation passes.
 
-    python scripts/agreement.py          # rewrite the agreement section of DATASHEET.md
-    python scripts/agreement.py --check  # exit 1 if DATASHEET.md is not up to date
+    python -m article_data_build.agreement          # rewrite the agreement section of DATASHEET.md
+    python -m article_data_build.agreement --check  # exit 1 if DATASHEET.md is not up to date
 
 The first pass (annotations/agreement/first_pass/, the tables as built before
 adjudication) and the second (annotations/agreement/second_pass/, made by an
@@ -21,11 +20,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from article_data._vocabulary import ENTITY_ID_COLUMNS, MARKED_TYPES
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 PASSES = ROOT / "annotations" / "agreement"
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- agreement:start -->", "<!-- agreement:end -->"
-ENTITY_TABLES = {"people": "person_id", "organizations": "organization_id", "places": "place_id"}
+ENTITY_TABLES = ENTITY_ID_COLUMNS
 
 Row = dict[str, Any]
 
@@ -68,7 +69,7 @@ def percent(pairs: list[tuple[Any, Any]]) -> str:
     return f"{100 * sum(a == b for a, b in pairs) / len(pairs):.1f}%" if pairs else "n/a"
 
 
-def entity_map(first: dict[str, list[Row]], second: dict[str, list[Row]]) -> dict[tuple[str, str], str]:
+def entity_map(first: dict[str, list[Row]], second: dict[str, list[Row]]) -> dict[tuple[str, Any], Any]:
     """Map (table, second-pass id) to the first-pass id sharing the most spans, else the same name."""
     def spans_by_entity(tables: dict[str, list[Row]]) -> dict[tuple[str, str], set[tuple[int, int]]]:
         out: dict[tuple[str, str], set[tuple[int, int]]] = {}
@@ -121,7 +122,7 @@ def report() -> str:
     speakers = [((a["speaker_person_id"], a["speaker_organization_id"]),
                  (mapped("people", b["speaker_person_id"]), mapped("organizations", b["speaker_organization_id"])))
                 for a, b in matched if a["quote_type"] not in ("name", "scare")]
-    marked = ("direct", "partial", "name", "scare")
+    marked = MARKED_TYPES
     marked_f1 = f1({s for s, r in q1.items() if r["quote_type"] in marked}, {s for s, r in q2.items() if r["quote_type"] in marked})
     lines.append(f"| quotes | {len(q1)} / {len(q2)} | exact span | {f1(set(q1), set(q2))} (marked quotes {marked_f1}) | "
                  f"type {percent(types)} (κ {kappa(types)}); speaker {percent(speakers)} of {len(speakers)} speech rows |")
@@ -138,9 +139,9 @@ def report() -> str:
         m2 = {span(r): r for r in second["mentions"] if r.get("mention_type", "name") == mention_type}
         links = []
         for s in m1.keys() & m2.keys():
-            a, b = m1[s], m2[s]
-            left = next((a[c] for c in ENTITY_TABLES.values() if a.get(c)), None)
-            right = next((mapped(t, b[c]) for t, c in ENTITY_TABLES.items() if b.get(c)), None)
+            one, two = m1[s], m2[s]
+            left = next((one[c] for c in ENTITY_TABLES.values() if one.get(c)), None)
+            right = next((mapped(t, two[c]) for t, c in ENTITY_TABLES.items() if two.get(c)), None)
             links.append((left, right))
         lines.append(f"| mentions ({mention_type}) | {len(m1)} / {len(m2)} | exact span | {f1(set(m1), set(m2))} | "
                      f"entity {percent(links)} |")

@@ -13,7 +13,7 @@ from helpers import ROOT
 from rdflib import RDF, Literal, Namespace, URIRef
 
 import article_data as ad
-from article_data._jsonld import news_article
+from article_data_build.jsonld import news_article
 
 JSONLD = ROOT / "article.jsonld"
 

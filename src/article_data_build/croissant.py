@@ -3,7 +3,7 @@
 The build calls :func:`croissant_metadata` with the descriptor it has just
 written, the Table Schemas and the curated ``responsible_ai`` mapping of
 ``annotations/package.yaml``, and writes the result as ``croissant.json`` with
-``article_data._writer.json_bytes``. Everything is a function of those inputs (no clock, fixed
+:func:`article_data_build.writer.json_bytes`. Everything is a function of those inputs (no clock, fixed
 order), so two builds give the same bytes.
 
 The mapping, table by table:
@@ -15,8 +15,9 @@ The mapping, table by table:
   pandas' CSV type guessing), one field per Table Schema field, with a
   ``references`` for every foreign key.
 
-Only the standard library is imported: the build imports this module, and
-``import article_data`` does not.
+Types, media types and foreign keys are the library's (:mod:`article_data._types`,
+:mod:`article_data._vocabulary`, :mod:`article_data._tableschema`), so they are
+stated once for the loader and for Croissant alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from article_data._errors import DescriptorError
+from article_data._hashes import is_sha256_label
+from article_data._tableschema import check_table_schema
+from article_data._types import SUPPORTED_TYPES, croissant_type
+from article_data._vocabulary import MEDIA_TYPES
 
 CROISSANT_1_0 = "http://mlcommons.org/croissant/1.0"
 RAI_1_0 = "http://mlcommons.org/croissant/RAI/1.0"
@@ -70,23 +77,6 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 
-#: Table Schema type -> Croissant dataType.
-DATA_TYPES = {
-    "string": "sc:Text",
-    "integer": "sc:Integer",
-    "number": "sc:Float",
-    "boolean": "sc:Boolean",
-    "date": "sc:Date",
-}
-
-#: File extension -> encodingFormat, as mlcroissant reads them.
-ENCODING_FORMATS = {
-    "txt": "text/plain",
-    "csv": "text/csv",
-    "json": "application/json",
-    "parquet": "application/x-parquet",
-}
-
 #: The Croissant RAI 1.0 properties ``responsible_ai`` may set, each with its
 #: cardinality as mlcroissant reads it ("ONE": a string; "MANY": a string or a list).
 #: rai:dataManipulationProtocol and rai:dataCollectionTimeframe are left out:
@@ -112,8 +102,6 @@ RAI_PROPERTIES: dict[str, str] = {
     "personalSensitiveInformation": "MANY",
     "dataReleaseMaintenancePlan": "ONE",
 }
-
-_RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 
 
 def rai_problems(rai: Any) -> list[str]:
@@ -152,35 +140,6 @@ def rai_problems(rai: Any) -> list[str]:
     return problems
 
 
-def release_date(changelog: str, version: str) -> str | None:
-    """Return the date CHANGELOG.md gives a released version, or None.
-
-    Parameters
-    ----------
-    changelog : str
-        The text of a Keep a Changelog file (headings ``## [1.0.0] - 2024-05-01``).
-    version : str
-        The version to look for.
-
-    Returns
-    -------
-    str or None
-        The ISO date of the release, or None when the version has no dated heading
-        (not released yet).
-
-    Examples
-    --------
-    >>> release_date("## [Unreleased]\\n\\n## [1.0.0] - 2024-05-01\\n", "1.0.0")
-    '2024-05-01'
-    >>> release_date("## [Unreleased]\\n", "1.0.0") is None
-    True
-    """
-    for match in _RELEASE.finditer(changelog):
-        if match["version"] == version:
-            return match["date"]
-    return None
-
-
 def _file_id(resource: Mapping[str, Any]) -> str:
     return str(resource["path"]).rsplit("/", 1)[-1]
 
@@ -190,10 +149,9 @@ def _extension(resource: Mapping[str, Any]) -> str:
 
 
 def _hex_sha256(resource: Mapping[str, Any]) -> str:
-    algorithm, _, digest = str(resource["hash"]).partition(":")
-    if algorithm != "sha256" or not re.fullmatch(r"[0-9a-f]{64}", digest):
+    if not is_sha256_label(resource["hash"]):
         raise ValueError(f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}")
-    return digest
+    return str(resource["hash"]).removeprefix("sha256:")
 
 
 def _license_description(licenses: Sequence[Mapping[str, Any]]) -> str:
@@ -202,7 +160,7 @@ def _license_description(licenses: Sequence[Mapping[str, Any]]) -> str:
 
 def _file_object(resource: Mapping[str, Any]) -> dict[str, Any]:
     extension = _extension(resource)
-    if extension not in ENCODING_FORMATS:
+    if extension not in MEDIA_TYPES:
         raise ValueError(f"resource {resource.get('name')!r}: no Croissant encodingFormat for .{extension} files")
     description = str(resource.get("description", ""))
     if resource.get("licenses"):
@@ -217,7 +175,7 @@ def _file_object(resource: Mapping[str, Any]) -> dict[str, Any]:
     node.update({
         "contentSize": f"{resource['bytes']} B",
         "contentUrl": resource["path"],
-        "encodingFormat": ENCODING_FORMATS[extension],
+        "encodingFormat": MEDIA_TYPES[extension],
         "sha256": _hex_sha256(resource),
     })
     return node
@@ -234,17 +192,19 @@ def _ref(node_id: str | list[str]) -> dict[str, str] | list[dict[str, str]]:
 
 
 def _record_set(table: str, schema: Mapping[str, Any], file_id: str) -> dict[str, Any]:
+    for field in schema["fields"]:
+        if field["type"] not in SUPPORTED_TYPES:
+            raise ValueError(f"table {table!r}: no Croissant dataType for Table Schema type {field['type']!r}")
     references: dict[str, str] = {}
-    for fk in schema.get("foreignKeys", []):
-        target = fk["reference"]
-        if len(fk["fields"]) != len(target["fields"]):
-            raise ValueError(f"table {table!r}: a foreign key lists {fk['fields']} against {target['fields']}")
-        for column, target_column in zip(fk["fields"], target["fields"]):
-            references[column] = _field_id(target["resource"] or table, target_column)
+    try:
+        foreign_keys = check_table_schema(schema, f"table {table!r}").foreign_keys
+    except DescriptorError as exc:
+        raise ValueError(str(exc)) from None
+    for fk in foreign_keys:
+        for column, target_column in zip(fk.columns, fk.target_columns):
+            references[column] = _field_id(fk.resource or table, target_column)
     fields = []
     for field in schema["fields"]:
-        if field["type"] not in DATA_TYPES:
-            raise ValueError(f"table {table!r}: no Croissant dataType for Table Schema type {field['type']!r}")
         node: dict[str, Any] = {
             "@type": "cr:Field",
             "@id": _field_id(table, field["name"]),
@@ -252,7 +212,7 @@ def _record_set(table: str, schema: Mapping[str, Any], file_id: str) -> dict[str
         }
         if field.get("description"):
             node["description"] = field["description"]
-        node["dataType"] = DATA_TYPES[field["type"]]
+        node["dataType"] = croissant_type(field["type"])
         if field["name"] in references:
             node["references"] = {"field": {"@id": references[field["name"]]}}
         node["source"] = {"fileObject": {"@id": file_id}, "extract": {"column": field["name"]}}
@@ -309,7 +269,7 @@ def croissant_metadata(
         their text; written with the ``rai:`` prefix, in :data:`RAI_PROPERTIES`
         order. See :func:`rai_problems`.
     date_published : str, optional
-        The release date (ISO 8601), e.g. from :func:`release_date`; omitted
+        The release date (ISO 8601), e.g. from :func:`article_data_build.changelog.release_date`; omitted
         when None.
 
     Returns

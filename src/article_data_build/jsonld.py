@@ -11,12 +11,12 @@ this copy of the article as printed:
   "Original: <author>, "<headline>", <publisher>, published <date>";
 - ``image``: one ``ImageObject`` per ``images`` row, with ``caption``,
   ``creditText``, photographer, agency, place and date;
-- ``mentions``: every person, organisation and place with at least one row in
+- ``mentions``: every person, organization and place with at least one row in
   ``mentions``, with ``sameAs`` its Wikidata page where the tables have an id.
 
 The ``@context`` is inline (``@vocab`` schema.org), so reading the file needs no
 network. Entities are blank nodes (``_:person-yan``) referenced by ``@id``
-wherever they reappear. Only the standard library is imported.
+wherever they reappear.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from article_data._vocabulary import ENTITY_ID_COLUMNS
 
 SCHEMA_ORG = "https://schema.org/"
 WIKIDATA = "https://www.wikidata.org/wiki/"
@@ -41,12 +43,11 @@ ORIGINAL = re.compile(
 )
 BYLINE_LABEL = re.compile(r"^By:?\s*")
 
+#: Entity table -> its schema.org type.
+SCHEMA_TYPES = {"people": "Person", "organizations": "Organization", "places": "Place"}
 #: Entity tables: (table, id column, schema.org type, node id prefix).
-ENTITY_TABLES = (
-    ("people", "person_id", "Person", "person"),
-    ("organizations", "organization_id", "Organization", "organization"),
-    ("places", "place_id", "Place", "place"),
-)
+ENTITY_TABLES = tuple((table, column, SCHEMA_TYPES[table], column.removesuffix("_id"))
+                      for table, column in ENTITY_ID_COLUMNS.items())
 
 Row = Mapping[str, Any]
 

@@ -8,7 +8,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,11 @@ import pandas as pd
 import pytest
 import yaml
 from helpers import BIN, ROOT, run
-from test_build import load_build_module
 
 import article_data as ad
-from article_data._croissant import DATA_TYPES, RAI_PROPERTIES, croissant_metadata, release_date
+from article_data._types import TYPES
+from article_data_build.changelog import release_date
+from article_data_build.croissant import RAI_PROPERTIES, croissant_metadata
 
 CROISSANT = ROOT / "croissant.json"
 
@@ -160,7 +160,7 @@ def test_croissant_keys_and_types_follow_the_table_schemas(document: dict[str, A
         assert [k["@id"] for k in key] == [f"{table}/{c}" for c in schema["primaryKey"]]
         assert [f["name"] for f in rs["field"]] == [f["name"] for f in schema["fields"]]
         for field, column in zip(rs["field"], schema["fields"]):
-            assert field["dataType"] == DATA_TYPES[column["type"]]
+            assert field["dataType"] == TYPES[column["type"]][2]
             assert field["source"] == {"fileObject": {"@id": f"{table}.parquet"}, "extract": {"column": column["name"]}}
 
 
@@ -212,33 +212,3 @@ def test_release_date_reads_only_dated_releases() -> None:
     assert release_date(changelog, "1.1.0") == "2025-01-02"
     assert release_date(changelog, "2.0.0") is None
     assert isinstance(dt.date.fromisoformat(release_date(changelog, "1.0.0") or ""), dt.date)
-
-
-def test_croissant_json_first_published_by_an_interrupted_build_is_taken_back_out(repo_copy: Path,
-                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build killed after moving a new croissant.json in, but before its descriptor, leaves no croissant.json behind."""
-    build = load_build_module()
-    assert not (repo_copy / "croissant.json").exists()  # the fixture copies the package without it
-    inputs, built = build.build(repo_copy)
-    assert not inputs.problems
-    state = repo_copy / ".build"
-    state.mkdir(exist_ok=True)
-    staging = Path(build.tempfile.mkdtemp(prefix="staging-", dir=state))
-    descriptor = build.write_package(staging, **built)
-    (staging / "DATA_DICTIONARY.md").write_text("x", encoding="utf-8")
-    build.write_descriptions(staging, descriptor, built, inputs)
-    real_replace = os.replace
-
-    def dying_replace(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
-        if Path(dst) == repo_copy / "datapackage.json":
-            raise KeyboardInterrupt("killed")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(build.os, "replace", dying_replace)
-    with pytest.raises(KeyboardInterrupt):
-        build.publish(repo_copy, staging)
-    monkeypatch.setattr(build.os, "replace", real_replace)
-    assert (repo_copy / "croissant.json").exists()  # moved in, not committed
-    build.recover(repo_copy)
-    assert not (repo_copy / "croissant.json").exists() and not (repo_copy / "article.jsonld").exists()
-    ad.Package(repo_copy).verify()

@@ -1,0 +1,102 @@
+"""``python -m article_data_build``: build the data package from the article and the curated annotations.
+
+    python -m article_data_build              # build into the repository (data/, schemas/,
+                                              # datapackage.json, DATA_DICTIONARY.md, croissant.json,
+                                              # article.jsonld)
+    python -m article_data_build --out DIR    # build a copy into DIR (used by the rebuild test)
+
+Humans write only judgments in annotations/ (which words are a quote, who said them,
+what a number means). The build finds every annotated string in the text and computes
+offsets, paragraph ids, mention rows, aliases, positions, byte counts and hashes. It
+reports every problem at once, with the input file and line, and then writes nothing.
+Otherwise it writes the whole package into a staging folder, validates it with
+article_data, and only then swaps it into place (see :mod:`article_data_build.publish`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from article_data import ArticleDataError, Package, ValidationError
+
+from .assemble import build
+from .croissant import croissant_metadata
+from .dictionary import data_dictionary
+from .jsonld import news_article
+from .layout import STATE
+from .model import BuiltPackage
+from .publish import build_lock, publish, recover, stage
+from .writer import json_bytes, write_package
+
+__all__ = ["main", "write_staging"]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def write_staging(staging: Path, package: BuiltPackage) -> None:
+    """Write every output of a built package into ``staging``."""
+    descriptor = write_package(staging, package)
+    (staging / "DATA_DICTIONARY.md").write_text(data_dictionary(package), encoding="utf-8")
+    croissant = croissant_metadata(descriptor, package.schemas, package.responsible_ai, date_published=package.released)
+    (staging / "croissant.json").write_bytes(json_bytes(croissant))
+    (staging / "article.jsonld").write_bytes(json_bytes(news_article(descriptor, package.tables)))
+
+
+def _published_version(dest: Path) -> str | None:
+    try:
+        return Package(dest).version
+    except ArticleDataError:
+        return None
+
+
+def _stage_and_publish(dest: Path, package: BuiltPackage) -> int:
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=dest / STATE))
+    try:
+        write_staging(staging, package)
+        stage("staging written")
+        Package(staging).validate()
+        stage("staging validated")
+    except ValidationError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build: the built package does not validate; nothing was published:\n{exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # croissant.json or article.jsonld cannot describe the package
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build: cannot describe the built package; nothing was published:\n{exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(dest, staging, old_version=_published_version(dest), new_version=package.version)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build; return the exit code (1 with every problem listed when the inputs are broken)."""
+    parser = argparse.ArgumentParser(prog="python -m article_data_build", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, help="build into this folder instead of the repository")
+    parser.add_argument("--inputs", type=Path, default=ROOT, help="folder holding annotations/ (default: the repository)")
+    args = parser.parse_args(argv)
+    dest = (args.out or args.inputs).resolve()
+    dest.mkdir(parents=True, exist_ok=True)
+    with build_lock(dest):
+        stage("locked")
+        recover(dest)
+        inputs, package = build(args.inputs.resolve())
+        stage("inputs read")
+        if inputs.problems or package is None:
+            print(f"build: {len(inputs.problems)} problem(s) in the inputs; nothing was written:", file=sys.stderr)
+            for problem in inputs.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        code = _stage_and_publish(dest, package)
+    if code == 0:
+        counts = ", ".join(f"{n} {len(r)}" for n, r in package.tables.items())
+        print(f"build: article-data {package.version} written to {dest} ({counts})")
+    return code

@@ -1,0 +1,139 @@
+"""People, organizations and places, and the mentions of them computed from the text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from article_data._vocabulary import ENTITY_ID_COLUMNS
+
+from .inputs import Inputs, Row, check_enum, check_ids, enum, where
+from .text import Article, locate
+
+__all__ = ["ENTITY_KEYS", "build_entities", "build_mentions", "reference_key"]
+
+#: Per entity table: (keys an entry may have, keys it must have) in annotations/<table>.yaml.
+ENTITY_KEYS: dict[str, tuple[set[str], set[str]]] = {
+    "people": ({"id", "name", "label", "is_pseudonym", "description", "age", "wikidata_id", "mention_forms",
+                "wikidata_source"},
+               {"id", "name", "is_pseudonym", "description", "age", "wikidata_id", "mention_forms"}),
+    "organizations": ({"id", "name", "kind", "description", "wikidata_id", "mention_forms", "wikidata_source"},
+                      {"id", "name", "kind", "description", "wikidata_id", "mention_forms"}),
+    "places": ({"id", "name", "kind", "wikidata_id", "mention_forms", "wikidata_source"},
+               {"id", "name", "kind", "wikidata_id", "mention_forms"}),
+}
+
+
+def reference_key(table: str) -> str:
+    """The key an input uses to name an entity of ``table`` (``person`` for people)."""
+    return ENTITY_ID_COLUMNS[table].removesuffix("_id")
+
+
+def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Row]]) -> list[tuple[int, int, str, Any, str]]:
+    """Every whole-word occurrence of a mention form, longest first, never overlapping."""
+    candidates = []
+    owner: dict[str, tuple[str, Any]] = {}
+    for table, rows in entities.items():
+        for row in rows:
+            forms = row.get("mention_forms")
+            if not isinstance(forms, list) or not all(isinstance(f, str) and f for f in forms):
+                inputs.problem(*where(row), f"mention_forms must be a list of non-empty strings, found {forms!r:.60}")
+                continue
+            for form in forms:
+                if form in owner and owner[form] != (table, row.get("id")):
+                    inputs.problem(*where(row), f"mention form {form!r} also belongs to {owner[form][1]!r}; "
+                                   "a form must name one entity (use mentions.yaml to add the others)")
+                owner[form] = (table, row.get("id"))
+                found = [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", article.text)]
+                if not found:
+                    inputs.problem(*where(row), f"mention form {form!r} occurs nowhere in the text as a whole word")
+                candidates += [(start, start + len(form), table, row.get("id")) for start in found]
+    chosen: list[tuple[int, int, str, Any, str]] = []
+    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(cand[1] <= c[0] or c[1] <= cand[0] for c in chosen):
+            chosen.append((*cand, "name"))
+    return chosen
+
+
+def _edits(inputs: Inputs, article: Article, chosen: list[tuple[int, int, str, Any, str]],
+           known: dict[str, set[str]], mention_types: list[str]) -> list[tuple[int, int, str, Any, str]]:
+    """mentions.yaml: computed mentions excluded, descriptive (and other) mentions added."""
+    edits = inputs.read_yaml("mentions.yaml") or {}
+    if not isinstance(edits, dict) or set(edits) - {"exclude", "add", "__line__"}:
+        inputs.problem("annotations/mentions.yaml", None, "expected a mapping with the keys 'exclude' and 'add'")
+        edits = {}
+    for entry in edits.get("exclude") or []:
+        entry["__file__"] = "annotations/mentions.yaml"
+        span = locate(inputs, article, entry) if isinstance(entry, dict) else None
+        if span is None:
+            continue
+        if not [c for c in chosen if (c[0], c[1]) == span[:2]]:
+            inputs.problem(*where(entry), f"exclude {entry.get('text')!r}: no computed mention there to exclude")
+        chosen = [c for c in chosen if (c[0], c[1]) != span[:2]]
+    for entry in edits.get("add") or []:
+        entry["__file__"] = "annotations/mentions.yaml"
+        span = locate(inputs, article, entry) if isinstance(entry, dict) else None
+        if span is None:
+            continue
+        targets = [(t, entry[reference_key(t)]) for t in ENTITY_ID_COLUMNS if entry.get(reference_key(t))]
+        if len(targets) != 1:
+            inputs.problem(*where(entry), "an added mention names exactly one of "
+                           + ", ".join(reference_key(t) for t in ENTITY_ID_COLUMNS))
+            continue
+        table, eid = targets[0]
+        entry.setdefault("mention_type", mention_types[0])
+        check_enum(inputs, entry, "mention_type", mention_types)
+        if eid not in known[table]:
+            inputs.problem(*where(entry), f"{eid!r} is not an id in {table}")
+        if any(not (span[1] <= c[0] or c[1] <= span[0]) for c in chosen):
+            inputs.problem(*where(entry), f"added mention {entry.get('text')!r} overlaps a computed one")
+        chosen.append((span[0], span[1], table, eid, entry["mention_type"]))
+    return chosen
+
+
+def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Row]], known: dict[str, set[str]],
+                   schemas: dict[str, Any]) -> list[Row]:
+    """The mentions table: name mentions computed, then mentions.yaml's edits, in text order."""
+    mention_types = enum(schemas, "mentions", "mention_type")
+    chosen = _edits(inputs, article, _name_mentions(inputs, article, entities), known, mention_types)
+    width = len(str(len(article.text)))
+    mentions = []
+    for start, end, table, eid, mention_type in sorted(chosen):
+        para = article.containing(start, end)
+        row: Row = {"mention_id": f"m{start:0{width}d}", "paragraph_id": para["paragraph_id"] if para else None,
+                    "char_start": start, "char_end": end, "text": article.text[start:end],
+                    **{column: None for column in ENTITY_ID_COLUMNS.values()}, "mention_type": mention_type}
+        row[ENTITY_ID_COLUMNS[table]] = eid
+        mentions.append(row)
+    return mentions
+
+
+def _aliases(entity: Row, column: str, mentions: list[Row]) -> str | None:
+    forms = sorted({m["text"] for m in mentions if m[column] == entity["id"] and m["mention_type"] == "name"}
+                   - {entity.get("name")})
+    return " | ".join(forms) or None
+
+
+def build_entities(inputs: Inputs, article: Article,
+                   schemas: dict[str, Any]) -> tuple[dict[str, list[Row]], dict[str, set[str]]]:
+    """people, organizations, places and mentions (aliases are the other printed names), and the known ids."""
+    entities = {t: inputs.rows(f"{t}.yaml", *ENTITY_KEYS[t]) for t in ENTITY_KEYS}
+    known = {t: check_ids(inputs, rows) for t, rows in entities.items()}
+    for table in ("organizations", "places"):
+        for row in entities[table]:
+            check_enum(inputs, row, "kind", enum(schemas, table, "kind"))
+    mentions = build_mentions(inputs, article, entities, known, schemas)
+    people = [{"person_id": r["id"], "name": r.get("name"), "label": r.get("label") or r.get("name"),
+               "aliases": _aliases(r, "person_id", mentions), "is_pseudonym": r.get("is_pseudonym"),
+               "description": r.get("description"), "age": r.get("age"), "wikidata_id": r.get("wikidata_id")}
+              for r in entities["people"]]
+    for row, out in zip(entities["people"], people):
+        if out["label"] is None:
+            inputs.problem(*where(row), "an unnamed person needs a 'label'")
+    organizations = [{"organization_id": r["id"], "name": r.get("name"),
+                      "aliases": _aliases(r, "organization_id", mentions), "kind": r.get("kind"),
+                      "description": r.get("description"), "wikidata_id": r.get("wikidata_id")}
+                     for r in entities["organizations"]]
+    places = [{"place_id": r["id"], "name": r.get("name"), "aliases": _aliases(r, "place_id", mentions),
+               "kind": r.get("kind"), "wikidata_id": r.get("wikidata_id")} for r in entities["places"]]
+    return {"people": people, "organizations": organizations, "places": places, "mentions": mentions}, known

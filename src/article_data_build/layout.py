@@ -1,0 +1,18 @@
+"""Where a repository keeps the build's inputs, its outputs and its own state."""
+
+from __future__ import annotations
+
+__all__ = ["ARTICLE", "CHANGELOG", "INPUTS", "METADATA", "OUTPUTS", "RELEASES", "SCHEMAS", "STATE"]
+
+#: The hand-written inputs: the text as received, the curated judgments, the Table Schemas.
+INPUTS = "annotations"
+ARTICLE = f"{INPUTS}/article.txt"
+METADATA = f"{INPUTS}/package.yaml"
+SCHEMAS = f"{INPUTS}/schemas"
+#: What the build publishes (and nothing else): the package and the files describing it.
+OUTPUTS = ("data", "schemas", "datapackage.json", "DATA_DICTIONARY.md", "croissant.json", "article.jsonld")
+#: The build's own state: the lock, the swap journal, staging and backup folders.
+STATE = ".build"
+#: Released packages, one reproducible zip per version, and the release notes.
+RELEASES = "releases"
+CHANGELOG = "CHANGELOG.md"
