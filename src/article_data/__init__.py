@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandera.pandas as pa_schema
 
     from ._package import Package, Tables
+    from ._render import render_html
     from ._types import Format
 
 #: The tables of this version, in the documented order (see README).
@@ -49,11 +50,15 @@ TABLES: tuple[str, ...] = (
 
 
 def __getattr__(name: str) -> object:
-    # Package and Tables live in _package, which loads on first use (cheap import).
+    # Package and Tables live in _package, render_html in _render; both load on first use (cheap import).
     if name in ("Package", "Tables"):
         from . import _package
 
         return getattr(_package, name)
+    if name == "render_html":
+        from ._render import render_html
+
+        return render_html
     raise AttributeError(f"module 'article_data' has no attribute {name!r}")
 
     import duckdb
@@ -77,6 +82,7 @@ __all__ = [
     "load",
     "load_all",
     "path",
+    "render_html",
     "schema",
     "sql",
     "validate",

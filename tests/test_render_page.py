@@ -23,11 +23,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import article_data as ad
-from article_data._render import _RANK, _emit, _segment_tree, _Span, render_html
+from article_data import render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_ENV = "ARTICLE_DATA_SKIP_BROWSER"
@@ -463,50 +461,3 @@ def test_screenshot_script_writes_png(chromium: Path, page_file: Path, tmp_path:
     png = shots.screenshot(chromium, page_file, tmp_path / name, width, height)
     assert _png_size(png) == (width, height)
     assert png.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
-
-
-# -- the boundary-splitting algorithm ------------------------------------------------
-
-
-def _fragments(node: Any, found: dict[str, list[tuple[int, int]]], depth: int = 0) -> str:
-    """Collect each span's fragments under ``node``; return the node's text."""
-    text = ""
-    for child in node.children:
-        if isinstance(child, str):
-            text += child
-        else:
-            assert node.start <= child.start < child.end <= node.end
-            found.setdefault(child.span.row_id, []).append((child.start, child.end))
-            text += _fragments(child, found, depth + 1)
-    return text
-
-
-@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 12), st.sampled_from(sorted(_RANK))), max_size=12))
-@settings(max_examples=300, deadline=None)
-def test_segment_tree_covers_each_span_exactly(raw: list[tuple[int, int, str]]) -> None:
-    """The fragments of every span tile its extent exactly, the text survives, and nested spans are never split."""
-    text = "abcdefghijklmnopqrstuvwxyz0123456789"[:40]
-    spans = [_Span(kind, f"s{i}", a, min(a + n, len(text)), "span", kind, (), "") for i, (a, n, kind) in enumerate(raw)]
-    spans = [s for s in spans if s.start < s.end]
-    root = _segment_tree(text, 0, len(text), spans)
-    found: dict[str, list[tuple[int, int]]] = {}
-    assert _fragments(root, found) == text
-    for span in spans:
-        pieces = sorted(found[span.row_id])
-        assert pieces[0][0] == span.start and pieces[-1][1] == span.end
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:])), pieces
-        crossed = any(o.start < span.start < o.end < span.end or span.start < o.start < span.end < o.end for o in spans)
-        if not crossed:
-            assert len(pieces) == 1, (span, pieces)
-
-
-def test_segment_tree_splits_crossing_spans_once() -> None:
-    """Two spans that cross are nested as outer, inner, and the rest of the inner one."""
-    spans = [_Span("quote", "a", 0, 6, "span", "q", (), ""), _Span("defect", "b", 3, 9, "span", "d", (), "")]
-    root = _segment_tree("0123456789", 0, 10, spans)
-    out: list[str] = []
-    _emit(root, (), out)
-    assert "".join(out) == (
-        '<span class="q first last" id="quote-a">012<span class="d first" id="defect-b">345</span></span>'
-        '<span class="d last">678</span>9'
-    )
