@@ -4,11 +4,12 @@
 # Each sets up .venv from requirements.lock (pinned versions) first.
 
 PYTHON ?= python3
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo -n)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/article_data/_version.py | cksum | cut -d' ' -f1)
 
-.PHONY: all build validate summary test bench lock clean
+.PHONY: all build validate summary test bench lock clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -35,6 +36,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# Debian's Chromium for the page's browser tests and scripts/screenshot.py (they skip without it).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Re-pin every dependency after changing what the project needs (not part of the build).
 lock: $(STAMP)
