@@ -74,15 +74,25 @@ def test_segment_tree_drops_empty_and_outside_spans() -> None:
 def test_emit_titles_add_the_context_of_enclosing_spans() -> None:
     """An inner fragment's title is its own line, then the titles of the spans around it."""
     html = emit(segment_tree(TEXT, 0, 10, [span("quote", "a", 0, 9, "Yan — quote"), span("mention", "b", 2, 4, "Kyiv")]))
-    assert 'id="mention-b" title="Kyiv\nYan — quote"' in html
+    assert 'id="mention-b" tabindex="0" title="Kyiv\nYan — quote"' in html
 
 
 def test_emit_escapes_text_and_attributes() -> None:
     """Text and attribute values are escaped, so markup in the data never becomes HTML."""
     hostile = Span("quote", '"x', 0, 3, "span", 'q"><b', (("data-note", "<i>"),), "<script>")
     html = emit(segment_tree("<b>", 0, 3, [hostile]))
-    assert html == ('<span class="q&quot;&gt;&lt;b first last" id="quote-&quot;x" data-note="&lt;i&gt;" '
+    assert html == ('<span class="q&quot;&gt;&lt;b first last" id="quote-&quot;x" data-note="&lt;i&gt;" tabindex="0" '
                     'title="&lt;script&gt;">&lt;b&gt;</span>')
+
+
+def test_emit_makes_first_fragment_of_titled_span_focusable() -> None:
+    """Only the first fragment of a span with a title gets tabindex="0"; links and untitled spans get none."""
+    spans = [span("quote", "a", 0, 6, "Yan"), span("defect", "b", 3, 9, "typo"), span("figure", "c", 7, 8),
+             Span("mention", "d", 8, 10, "a", "m", (("href", "#entity-kyiv"),), "Kyiv")]
+    html = emit(segment_tree(TEXT, 0, 10, spans))
+    assert html.count('tabindex="0"') == 2
+    assert 'id="quote-a" tabindex="0"' in html and 'id="defect-b" tabindex="0"' in html
+    assert '<span class="defect last" title="typo">' in html and 'id="figure-c" title="typo">' in html
 
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 12), st.sampled_from(sorted(RANK))), max_size=12))

@@ -24,13 +24,28 @@
     });
   }
   window.addEventListener("hashchange", flash);
+  // The details of a marked passage (its title) show in the tip box on tap and on keyboard
+  // focus; the box is a polite live region, so screen readers announce them too.
   var tip = document.getElementById("tip");
   var text = document.getElementById("text");
+  function explain(el) {
+    if (!tip) return;
+    if (el && el.getAttribute("title")) {
+      tip.textContent = el.getAttribute("title");
+      tip.hidden = false;
+    } else {
+      tip.hidden = true;
+    }
+  }
   document.addEventListener("click", function (event) {
     var el = event.target.closest && event.target.closest("[title]");
-    if (!tip || !text || !el || !text.contains(el) || el.tagName === "A") { if (tip) tip.hidden = true; return; }
-    tip.textContent = el.getAttribute("title");
-    tip.hidden = false;
+    explain(el && text && text.contains(el) && el.tagName !== "A" ? el : null);
+  });
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    explain(el.hasAttribute && el.hasAttribute("title") ? el : null);
+    var quote = el.closest && el.closest("[data-quote-id], [data-quote-ref]");
+    heat(quote ? (quote.getAttribute("data-quote-id") || quote.getAttribute("data-quote-ref")) : null);
   });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape" && tip) tip.hidden = true; });
 })();

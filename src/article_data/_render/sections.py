@@ -56,7 +56,7 @@ def article(content: Content, spans: Sequence[Span]) -> Markup:
             continue
         eyebrow = element("p", "Printed after the byline", class_="eyebrow")
         out.append(element("div", eyebrow, "\n", *(Markup(f"{p}\n") for p in html), class_="site-footer",
-                           aria_label="Site boilerplate printed after the byline"))
+                           role="group", aria_label="Site boilerplate printed after the byline"))
     return join(out, "\n")
 
 
@@ -95,7 +95,7 @@ def _legend_rows(spk: str) -> list[tuple[Markup, str, Markup]]:
          see("linked to its entry under ", "People, organizations, places", "#entities")),
         (sample("capital", "m m-descriptive"), "Descriptive mention", escape("a phrase that refers to an entity")),
         (sample("52 nations", "f f-number"), "Number", escape("count, age, duration, percent, ordinal")),
-        (sample("April 5", "f f-date"), "Date", escape("with its ISO date on hover")),
+        (sample("April 5", "f f-date"), "Date", escape("with its ISO date on hover or focus")),
         (sample("now now", "d"), "Defect",
          see("of the source text, with its correction (see ", "Defects", "#defects", ")")),
     ]
@@ -112,7 +112,7 @@ def legend(content: Content) -> Markup:
     ]
     kinds = join((element("span", label, class_=f"kind-{kind}") for kind, label in LABELS["paragraphs.kind"].items()), "; ")
     hint = element(
-        "p", "Hover over (or tap) any marked passage for its speaker, entity, value or correction.",
+        "p", "Hover over, tap or tab to any marked passage for its speaker, entity, value or correction.",
         element("span", " The grey paragraph ids (p01…) are those of the tables.", class_="pid-hint"), class_="hint",
     )
     return element(
@@ -179,7 +179,7 @@ def _entity_facts(entity: Entity) -> str:
 
 def _entity_item(content: Content, entity: Entity, found: Sequence[Mapping[str, Any]]) -> Markup:
     speaker = content.speakers.get(entity.key)
-    swatch = element("span", class_=f"swatch {speaker.css}", title="Speaker colour") if speaker else ""
+    swatch = element("span", class_=f"swatch {speaker.css}", role="img", aria_label="speaker colour") if speaker else ""
     name = element("p", swatch, element("strong", entity.name), element("span", _entity_facts(entity), class_="entity-facts"),
                    class_="entity-name")
     description = entity.row.get("description")

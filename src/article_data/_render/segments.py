@@ -91,13 +91,19 @@ def segment_tree(text: str, start: int, end: int, spans: Sequence[Span]) -> Node
 
 
 def _open_tag(node: Node, span: Span, context: tuple[str, ...]) -> Markup:
-    """The start tag of a fragment: classes ``first``/``last``, the anchor on the first, the title."""
+    """The start tag of a fragment: classes ``first``/``last``, the anchor on the first, the title.
+
+    The first fragment of a span with a title is focusable, so its details reach
+    keyboard users as well as the mouse (the page's script shows the title on focus).
+    """
     first = node.start == span.start
     last = node.end == span.end
     pairs: list[tuple[str, AttrValue]] = [("class", span.classes + (" first" if first else "") + (" last" if last else ""))]
     if first and span.kind != "credit":
         pairs.append(("id", f"{span.kind}-{span.row_id}"))
     pairs.extend(span.attrs)
+    if first and span.title and span.tag != "a":
+        pairs.append(("tabindex", "0"))  # links are focusable already; the details show on focus
     if context:
         pairs.append(("title", "\n".join(context)))
     return Markup(f"<{span.tag}{attrs(pairs)}>")
