@@ -65,7 +65,7 @@ def test_dom_quote_titles_name_speakers(browser_dom: Dom, tables: ad.Tables) -> 
 
 
 def test_dom_mentions_link_to_entities(browser_dom: Dom, tables: ad.Tables) -> None:
-    """Every mention is a link to the entry of the person, organisation or place it names."""
+    """Every mention is a link to the entry of the person, organization or place it names."""
     ids = browser_dom.by_id()
     mentions = tables.mentions.set_index("mention_id")
     for element in browser_dom.select("data-mention-id", within="text"):

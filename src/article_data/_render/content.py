@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .._package import Package
 
-__all__ = ["PALETTE", "Content", "Entity", "Speaker", "entity_kind", "load_content", "number", "words"]
+__all__ = ["PALETTE", "Content", "Entity", "Speaker", "entity_kind", "load_content", "mention_key", "number", "speaker_key", "words"]
 
 #: Speaker colours: the Okabe-Ito palette (safe for the common colour-vision
 #: deficiencies), strongest contrasts first; more speakers than colours reuse them.
