@@ -5,13 +5,14 @@
 # .venv-tools from requirements-tools.lock (reuse, cffconvert: their pins conflict with .venv's).
 
 PYTHON ?= python3
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo -n)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/article_data/_version.py | cksum | cut -d' ' -f1)
 TOOLS_VENV  := .venv-tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-tools.lock | cksum | cut -d' ' -f1)
 
-.PHONY: all build validate summary test tools bench lock lock-tools clean
+.PHONY: all build validate summary test tools bench lock lock-tools clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -47,6 +48,12 @@ test: $(STAMP) $(TOOLS_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m article_data_bench
+
+# Debian's Chromium for the page's browser tests and scripts/screenshot.py (they skip without it).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # Re-pin every dependency after changing what the project needs (not part of the build).
 lock: $(STAMP)

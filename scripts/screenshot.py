@@ -1,12 +1,12 @@
 """Regenerate the README's screenshots of the annotated page in headless Chromium.
 
-Renders the bundled package with ``render_html`` into a temporary folder, then
-has Debian's ``chromium`` (``apt-get install chromium``) photograph it offline:
+Renders the bundled package with ``article_data.render_html`` into a temporary
+folder, then has Debian's ``chromium`` (``make browser`` installs it) photograph it offline:
 
     python scripts/screenshot.py            # writes docs/article.png and docs/article-phone.png
     python scripts/screenshot.py --out /tmp/shots --chromium /usr/bin/chromium
 
-The test suite (tests/test_render.py) drives Chromium through the functions
+The page's browser tests (tests/test_render_browser.py) drive Chromium through the functions
 here, so the commands the README's pictures come from are the tested ones.
 """
 
@@ -102,10 +102,10 @@ def _window(page: Path, width: int, height: int) -> tuple[Path, int]:
     return framed(page, width, height), width
 
 
-def dump_dom(chromium: Path, page: Path, width: int = 1280, height: int = 2000) -> str:
-    """Return the DOM after the scripts ran: the page's own, or at widths under 500px the frame page's."""
+def dump_dom(chromium: Path, page: Path, width: int = 1280, height: int = 2000, *, budget_ms: int = 2000) -> str:
+    """Return the DOM after the scripts ran (``budget_ms`` of virtual time): the page's own, or at widths under 500px the frame page's."""
     target, window = _window(page, width, height)
-    return run_chromium(chromium, target, window, height, "--dump-dom", "--virtual-time-budget=2000")
+    return run_chromium(chromium, target, window, height, "--dump-dom", f"--virtual-time-budget={budget_ms}")
 
 
 def screenshot(chromium: Path, page: Path, png: Path, width: int, height: int) -> Path:
@@ -134,12 +134,11 @@ def shrink(png: Path) -> None:
 def write_page(out: Path, root: Path | None = None) -> Path:
     """Render the package (the bundled one unless ``root``) to ``out/article.html``."""
     import article_data as ad
-    from article_data._render import render_html
 
     pkg = ad.Package(root) if root else ad.Package(ad.path())
     out.mkdir(parents=True, exist_ok=True)
     page = out / "article.html"
-    page.write_text(render_html(pkg), encoding="utf-8")
+    page.write_text(ad.render_html(pkg), encoding="utf-8")
     return page
 
 
@@ -153,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chromium = args.chromium or find_chromium()
     if chromium is None:
-        print("screenshot: no chromium found; install it with `apt-get install chromium`", file=sys.stderr)
+        print("screenshot: no chromium found; install it with `make browser` (apt-get install chromium)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="article-data-page-") as folder:
         page = write_page(Path(folder), args.root)

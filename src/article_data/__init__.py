@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
+    from ._render import render_html
+
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
     duckdb = LazyModule("duckdb")
@@ -62,6 +64,7 @@ __all__ = [
     "load_all",
     "path",
     "quotes_with_speakers",
+    "render_html",
     "schema",
     "sql",
     "validate",
@@ -73,6 +76,10 @@ def __getattr__(name: str) -> object:
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
+    if name == "render_html":  # the page builder loads on first use
+        from ._render import render_html
+
+        return render_html
     raise AttributeError(f"module 'article_data' has no attribute {name!r}")
 
 
