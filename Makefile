@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/ar
 TOOLS_VENV  := .venv-tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-tools.lock | cksum | cut -d' ' -f1)
 
-.PHONY: all build validate summary test tools bench lock lock-tools clean browser
+.PHONY: all build validate summary test tools bench release lock lock-tools clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -45,6 +45,12 @@ summary: $(STAMP)
 
 test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/python -m pytest
+
+# Keep the current package in releases/ and write dist/ (wheel, sdist, package zip, SHA256SUMS);
+# run it after `make` and `make test`, once the version and CHANGELOG are final. Reproducible.
+release: $(STAMP)
+	$(BIN)/python -m article_data_build
+	$(BIN)/python -m article_data_build.release --dist dist
 
 bench: $(STAMP)
 	$(BIN)/python -m article_data_bench

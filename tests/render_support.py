@@ -9,8 +9,8 @@ skipped with that command, except under ``CI=true``, where they fail.
 from __future__ import annotations
 
 import importlib.util
-import os
 import json
+import os
 import re
 import struct
 from dataclasses import dataclass, field

@@ -10,9 +10,9 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import pytest
+from helpers import BIN, ROOT, run
 
 import article_data as ad
-from helpers import BIN, ROOT, run
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = DESCRIPTOR["resources"]

@@ -41,6 +41,9 @@ def socket_file(path: Path) -> None:
     server.close()
 
 
+#: The files the not-a-regular-file cases replace, and the calls the open-once audit watches.
+REPLACED_FILES = ("places.csv", "places.parquet", "article.txt")
+OPENED_ONCE = ("verify", "validate", "connect", "load_all")
 NOT_REGULAR = {"FIFO": (fifo, "not a regular file (a FIFO)"),
                "device": (device, "not a regular file (a character device)"),
                "folder": (folder, "not a regular file (a folder)"),
@@ -50,7 +53,7 @@ NOT_REGULAR = {"FIFO": (fifo, "not a regular file (a FIFO)"),
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
 @pytest.mark.parametrize("case", list(NOT_REGULAR))
-@pytest.mark.parametrize("name", ["places.csv", "places.parquet", "article.txt"])
+@pytest.mark.parametrize("name", REPLACED_FILES)
 def test_a_file_that_is_not_what_was_declared_is_refused_before_it_is_read(package_copy: Path, case: str,
                                                                            name: str) -> None:
     """FIFOs, devices, folders, sockets and oversized files fail at once (in a child with a deadline) naming the file."""
@@ -130,7 +133,7 @@ AUDIT = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.parametrize("method", ["verify", "validate", "connect", "load_all"])
+@pytest.mark.parametrize("method", OPENED_ONCE)
 def test_each_file_is_opened_exactly_once(package_copy: Path, tmp_path: Path, method: str) -> None:
     """An audit hook counts every open(): each file the call needs is opened once, never twice."""
     script = tmp_path / "audit.py"

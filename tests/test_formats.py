@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pandas as pd
@@ -14,7 +15,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import article_data as ad
-from article_data._formats import PARQUET_OPTIONS, csv_bytes, parquet_bytes
+from article_data._formats import (
+    PARQUET_OPTIONS,
+    csv_bytes,
+    parquet_bytes,
+    table_metadata,
+)
 from article_data._types import arrow_schema
 
 TEXT = [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}]
@@ -190,4 +196,22 @@ def test_published_csv_files_were_written_by_csv_bytes(table: str) -> None:
 def test_published_parquet_files_were_written_by_parquet_bytes(table: str) -> None:
     """Each published Parquet file is byte for byte what parquet_bytes writes from its loaded rows."""
     expected = ad.path(table, format="parquet").read_bytes()
-    assert parquet_bytes(fields_of(table), published_rows(table)) == expected
+    metadata = table_metadata(ad.descriptor(), table, ad.Package(ad.path()).table_schema(table))
+    assert parquet_bytes(fields_of(table), published_rows(table), metadata) == expected
+
+
+@pytest.mark.parametrize("table", ad.TABLES)
+def test_every_parquet_file_describes_itself(table: str) -> None:
+    """read_schema shows the dataset, version, licence and text hash, and each column's description, type and enum."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(ad.path(table, format="parquet"))
+    meta = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+    assert meta["dataset"] == "article-data" and meta["dataset_version"] == ad.__version__ and meta["table"] == table
+    assert meta["license"].startswith("CC-BY-4.0")
+    assert meta["article_sha256"] == ad.descriptor()["resources"][0]["hash"].removeprefix("sha256:")
+    for field in ad.Package(ad.path()).table_schema(table)["fields"]:
+        column = {k.decode(): v.decode() for k, v in (schema.field(field["name"]).metadata or {}).items()}
+        assert column["description"] == field["description"] and column["table_schema_type"] == field["type"]
+        enum = field.get("constraints", {}).get("enum")
+        assert (json.loads(column["enum"]) if "enum" in column else None) == enum

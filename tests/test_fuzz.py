@@ -1,12 +1,13 @@
-"""Property-based fuzzing (hypothesis): random damage to every file and to the descriptor.
+"""Property-based fuzzing (hypothesis): random damage to every file, the descriptor, resource names and schemas.
 
-Each family runs a fixed number of derandomised examples (see README, "Reliability"); the last
-test checks that every family really ran that many distinct cases.
+Each family runs a fixed number of derandomised examples (README, "Reliability"), and its test
+asserts afterwards that at least 90% of them were distinct cases.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -18,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import article_data as ad
+from article_data._hashes import sha256
 
-#: Examples per family; the README's reliability table quotes these numbers.
-EXAMPLES = {"data file, verify=True": 400, "CSV file, verify=False": 300, "descriptor": 300}
+#: Examples per family; the README's reliability table quotes these numbers (test_reliability checks it).
+EXAMPLES = {"data file, verify=True": 400, "CSV file, verify=False": 300, "descriptor": 300,
+            "resource name": 200, "schema value": 300}
 
 
 def fuzz_settings(family: str) -> settings:
@@ -30,9 +33,20 @@ def fuzz_settings(family: str) -> settings:
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 FILES = [r["path"] for r in DESCRIPTOR["resources"]]
-CSV_TABLES = list(ad.TABLES)
+CSV_TABLES = [r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv"]
 TRIED: dict[str, set[str]] = defaultdict(set)
-ORIGINAL = {table: ad.load(table) for table in ad.TABLES}
+ORIGINAL: dict[str, pd.DataFrame] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def original() -> None:
+    """The published tables, loaded once when the first fuzz test runs (not at collection)."""
+    ORIGINAL.update({table: ad.load(table) for table in ad.TABLES})
+
+
+def ran_distinct(family: str) -> None:
+    """Assert the family just ran at least 90% of its examples as distinct cases."""
+    assert len(TRIED[family]) >= 0.9 * EXAMPLES[family], (family, len(TRIED[family]))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +91,7 @@ def damaged(workdir: Path, relative: str, new: bytes) -> bytes:
 
 @fuzz_settings("data file, verify=True")
 @given(data=st.data(), relative=st.sampled_from(FILES))
-def test_fuzz_no_mutated_file_is_ever_loaded(workdir: Path, data: st.DataObject, relative: str) -> None:
+def _fuzz_no_mutated_file_is_ever_loaded(workdir: Path, data: st.DataObject, relative: str) -> None:
     """Any change to any data file makes verify() and the file's loader raise IntegrityError."""
     original = (workdir / relative).read_bytes()
     new = data.draw(mutation(original))
@@ -101,7 +115,7 @@ def test_fuzz_no_mutated_file_is_ever_loaded(workdir: Path, data: st.DataObject,
 
 @fuzz_settings("CSV file, verify=False")
 @given(data=st.data(), table=st.sampled_from(CSV_TABLES))
-def test_fuzz_unverified_csv_raises_only_article_data_errors(workdir: Path, data: st.DataObject, table: str) -> None:
+def _fuzz_unverified_csv_raises_only_article_data_errors(workdir: Path, data: st.DataObject, table: str) -> None:
     """With verify=False a mutated CSV either raises an ArticleDataError or parses to the same number of rows."""
     relative = f"data/{table}.csv"
     original = (workdir / relative).read_bytes()
@@ -157,7 +171,7 @@ def descriptor_mutation(draw: st.DrawFn) -> bytes:
 
 @fuzz_settings("descriptor")
 @given(new=descriptor_mutation())
-def test_fuzz_mutated_descriptor_raises_only_article_data_errors(workdir: Path, new: bytes) -> None:
+def _fuzz_mutated_descriptor_raises_only_article_data_errors(workdir: Path, new: bytes) -> None:
     """A mutated descriptor gives ArticleDataError or, if it still loads, exactly the original rows."""
     TRIED["descriptor"].add(str(hash(new)))
     original = damaged(workdir, "datapackage.json", new)
@@ -174,11 +188,102 @@ def test_fuzz_mutated_descriptor_raises_only_article_data_errors(workdir: Path, 
         (workdir / "datapackage.json").write_bytes(original)
 
 
-def test_fuzz_tried_the_promised_number_of_cases() -> None:
-    """Each fuzz family above ran at least 90% of its examples as distinct cases."""
-    ran = {family: len(cases) for family, cases in TRIED.items()}
-    if not ran:
-        pytest.skip("run with the fuzz tests above (the whole module)")
-    for family, examples in EXAMPLES.items():
-        assert ran.get(family, 0) >= 0.9 * examples, (family, ran.get(family))
-    print(json.dumps(ran))
+def test_fuzz_no_mutated_file_is_ever_loaded(workdir: Path) -> None:
+    """Any change to any file (data, text, schema) makes verify() and the file's loader raise IntegrityError."""
+    _fuzz_no_mutated_file_is_ever_loaded(workdir)
+    ran_distinct("data file, verify=True")
+
+
+def test_fuzz_unverified_csv_raises_only_article_data_errors(workdir: Path) -> None:
+    """With verify=False a mutated CSV either raises an ArticleDataError or parses to the same number of rows."""
+    _fuzz_unverified_csv_raises_only_article_data_errors(workdir)
+    ran_distinct("CSV file, verify=False")
+
+
+def test_fuzz_mutated_descriptor_raises_only_article_data_errors(workdir: Path) -> None:
+    """A mutated descriptor gives ArticleDataError or, if it still loads, exactly the original rows."""
+    _fuzz_mutated_descriptor_raises_only_article_data_errors(workdir)
+    ran_distinct("descriptor")
+
+
+@fuzz_settings("resource name")
+@given(name=st.text(min_size=0, max_size=40) | st.from_regex(r"[a-z0-9._-]{1,20}", fullmatch=True))
+def _fuzz_resource_names(workdir: Path, name: str) -> None:
+    TRIED["resource name"].add(name)
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    for resource in descriptor["resources"]:
+        if resource["name"] in ("places", "places_parquet"):
+            resource["name"] = resource["name"].replace("places", name, 1)
+    original = damaged(workdir, "datapackage.json", json.dumps(descriptor).encode())
+    try:
+        pkg = ad.Package(workdir)
+        try:
+            pkg.verify()
+        except ad.DescriptorError as exc:
+            taken = {r["name"] for r in DESCRIPTOR["resources"]}
+            assert not re.fullmatch(r"[a-z0-9._-]{1,128}", name) or name in taken or f"{name}_parquet" in taken
+            assert "datapackage.json" in str(exc)
+            return
+        assert re.fullmatch(r"[a-z0-9._-]{1,128}", name)
+        if name in pkg.tables:
+            pd.testing.assert_frame_equal(pkg.load(name), ORIGINAL["places"])
+            pd.testing.assert_frame_equal(pkg.sql(f'SELECT * FROM "{name}"'), ORIGINAL["places"])
+    finally:
+        (workdir / "datapackage.json").write_bytes(original)
+
+
+def test_fuzz_resource_names_are_data(workdir: Path) -> None:
+    """Any string as a resource name: refused unless it follows the Data Package rule, and then only data."""
+    _fuzz_resource_names(workdir)
+    ran_distinct("resource name")
+
+
+constraint_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
+                              st.text(max_size=12), st.lists(st.text(max_size=6), max_size=4),
+                              st.sampled_from(["(?=a)", r"(a)\1", "(a", r"^(\w+\s?)+$", "[a-z]+", ".*"]))
+SCHEMA_KEYS = ["required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum"]
+
+
+@fuzz_settings("schema value")
+@given(field_index=st.integers(0, 4), key=st.sampled_from(SCHEMA_KEYS + ["type", "name", "format"]),
+       value=constraint_values)
+def _fuzz_schema_values(workdir: Path, field_index: int, key: str, value: object) -> None:
+    TRIED["schema value"].add(repr((field_index, key, value)))
+    path = workdir / "schemas" / "places.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    field = schema["fields"][field_index]
+    if key in ("type", "name", "format"):
+        field[key] = value
+    else:
+        field.setdefault("constraints", {})[key] = value
+    data = json.dumps(schema).encode()
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "places_schema":
+            resource["bytes"], resource["hash"] = len(data), sha256(data)
+    original_schema = damaged(workdir, "schemas/places.schema.json", data)
+    original_descriptor = damaged(workdir, "datapackage.json", json.dumps(descriptor).encode())
+    try:
+        try:
+            pkg = ad.Package(workdir)
+            frame = pkg.load("places")
+            pkg.schema("places")
+        except ad.DescriptorError as exc:
+            assert "places.schema.json" in str(exc)
+            return
+        except ad.ArticleDataError:
+            return  # accepted as a schema, but the rows do not fit it (a changed type, an enum)
+        assert list(frame["place_id"]) == list(ORIGINAL["places"]["place_id"])
+        try:
+            pkg.validate()
+        except ad.ValidationError:
+            pass  # a tighter constraint the rows break is a listed problem, never a crash
+    finally:
+        (workdir / "schemas" / "places.schema.json").write_bytes(original_schema)
+        (workdir / "datapackage.json").write_bytes(original_descriptor)
+
+
+def test_fuzz_schema_values_are_checked_or_refused(workdir: Path) -> None:
+    """Any value for a field's type, name, format or constraint: a DescriptorError naming the schema, or a working schema."""
+    _fuzz_schema_values(workdir)
+    ran_distinct("schema value")

@@ -31,7 +31,8 @@ DTYPES: dict[str, dict[str, object]] = {
                    "kind": C("headline", "image_caption", "body", "related_link", "byline", "footer"), **SPAN},
     "quotes": {"quote_id": S, "paragraph_id": S, **SPAN,
                "quote_type": C("direct", "partial", "unmarked", "indirect", "name", "scare"),
-               "is_speech": B, "has_closing_mark": B, "speaker_person_id": S, "speaker_organization_id": S, "cue": S},
+               "is_speech": B, "has_closing_mark": B, "speaker_person_id": S, "speaker_organization_id": S, "cue": S,
+               "lacks_closing_mark": B, "cue_altered": B},
     "people": {"person_id": S, "name": S, "label": S, "aliases": S, "is_pseudonym": B, "description": S,
                "age": I, "wikidata_id": S},
     "organizations": {"organization_id": S, "name": S, "aliases": S,
@@ -53,7 +54,7 @@ DTYPES: dict[str, dict[str, object]] = {
                 "kind": C("duplicated_word", "broken_grammar", "misspelling", "unpaired_quotation_mark",
                           "missing_quotation_marks", "truncated_sentence", "inconsistent_spelling", "duplicated_line",
                           "missing_content", "stray_text", "unclear_reference", "garbled_paraphrase",
-                          "altered_quotation", "misattributed_byline"),
+                          "altered_quotation", "misattributed_byline", "altered_reporting_verb", "altered_fact"),
                 "correction": S, "note": S},
 }
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 import article_data as ad
-from article_data._render.content import PALETTE, Content, load_content, mention_key, number, speaker_key
+from article_data._render.content import (
+    PALETTE,
+    Content,
+    load_content,
+    mention_key,
+    number,
+    speaker_key,
+)
 from article_data._vocabulary import ENTITY_ID_COLUMNS
 
 

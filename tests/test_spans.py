@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import article_data as ad
@@ -189,3 +190,17 @@ def test_mismatched_rows_survives_chunks_of_only_empty_rows() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_spans, "_CHUNK_BYTES", 1)
         assert mismatched_rows(ArticleIndex(text), starts, ends, texts).tolist() == [11]
+
+
+def test_mismatched_rows_accepts_a_chunked_arrow_column() -> None:
+    """A table column (a pyarrow ChunkedArray, which pyarrow.array accepts) is compared like a plain array."""
+    table = pq.read_table(ad.path("quotes", format="parquet"))
+    halves = pa.chunked_array([table.column("text").combine_chunks()[:10], table.column("text").combine_chunks()[10:]])
+    assert isinstance(halves, pa.ChunkedArray) and halves.num_chunks == 2
+    assert pa.array(halves).to_pylist() == halves.to_pylist()  # the docstring's "anything pyarrow.array accepts"
+    starts = table.column("char_start").to_numpy()
+    ends = table.column("char_end").to_numpy()
+    index = ArticleIndex(ad.article_text())
+    assert mismatched_rows(index, starts, ends, halves).tolist() == []
+    spoiled = pa.chunked_array([halves.chunk(0), pa.array(["?" + t[1:] for t in halves.chunk(1).to_pylist()])])
+    assert mismatched_rows(index, starts, ends, spoiled).tolist() == list(range(10, len(starts)))

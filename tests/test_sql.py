@@ -95,7 +95,13 @@ def test_sql_without_duckdb_says_how_to_install_it(tmp_path: Path) -> None:
     assert "pip install 'article-data[sql]'" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["pla-ces.v2", "select", "1places", "places.parquet"])
+#: Resource names the Data Package rule allows that SQL would misread unquoted.
+LEGAL_NAMES = ("pla-ces.v2", "select", "1places", "places.parquet")
+#: Package folder names with glob characters (DuckDB expands them in read_parquet paths).
+GLOB_FOLDERS = ("pkg[a-z]", "pkg*", "pkg?", "**", "pkg{a,b}", "pk'g")
+
+
+@pytest.mark.parametrize("name", LEGAL_NAMES)
 def test_legal_but_unusual_table_name_is_quoted_in_sql(package_copy: Path, name: str) -> None:
     """Names the rule allows (dots, dashes, SQL keywords, leading digits) are quoted identifiers: the query sees the rows."""
     def rename(descriptor: dict) -> None:
@@ -142,7 +148,7 @@ def test_queries_see_the_verified_rows_whatever_happens_to_the_files_after_conne
     assert [r[0] for r in rows] == sorted(expected["places"].place_id)
 
 
-@pytest.mark.parametrize("folder", ["pkg[a-z]", "pkg*", "pkg?", "**", "pkg{a,b}", "pk'g"])
+@pytest.mark.parametrize("folder", GLOB_FOLDERS)
 def test_glob_characters_in_the_folder_name_read_only_the_verified_package(tmp_path: Path, package_copy: Path,
                                                                            folder: str) -> None:
     """A package folder named with glob characters is read as itself; a lookalike folder beside it is never read."""

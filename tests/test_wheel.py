@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,20 @@ import article_data as ad
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel built from this checkout installed (pinned by requirements.lock)."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout."""
     base = tmp_path_factory.mktemp("wheel")
     run(BIN / "python", "-m", "build", "--wheel", "--no-isolation", "--outdir", base / "dist", ROOT, check=True)
     wheels = list((base / "dist").glob("article_data-*.whl"))
     assert len(wheels) == 1 and ad.__version__ in wheels[0].name
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel built from this checkout installed (pinned by requirements.lock)."""
+    base = tmp_path_factory.mktemp("venv")
+    wheels = [wheel]
     venv = base / "venv"
     run(sys.executable, "-m", "venv", venv, check=True)
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
@@ -77,3 +87,60 @@ def test_flipped_byte_in_installed_data_is_caught(installed: Path, tmp_path: Pat
         assert status == 1 and str(target) in err
     finally:
         target.write_bytes(original)
+
+
+def test_the_wheel_holds_only_the_library_and_its_data(wheel: Path) -> None:
+    """No build or benchmark module ships; py.typed, the page's CSS/JS, the data, the documents and releases do."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    top = {n.split("/")[0] for n in names}
+    assert top == {"article_data", f"article_data-{ad.__version__}.dist-info"}, top
+    assert not [n for n in names if "article_data_build" in n or "article_data_bench" in n]
+    for wanted in ("article_data/py.typed", "article_data/_data/datapackage.json", "article_data/_data/DATASHEET.md",
+                   "article_data/_data/DATA_DICTIONARY.md", "article_data/_data/ANNOTATION_GUIDE.md",
+                   "article_data/_data/CHANGELOG.md", "article_data/_data/releases/article-data-1.0.0.zip"):
+        assert wanted in names, wanted
+    assert any(n.startswith("article_data/_render/") and n.endswith(".css") for n in names)
+
+
+def test_the_package_index_description_starts_with_pip_install(wheel: Path) -> None:
+    """The wheel's long description begins with `pip install` and three lines of Python, and has no relative link."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(f"article_data-{ad.__version__}.dist-info/METADATA").decode("utf-8")
+    body = metadata.split("\n\n", 1)[1]
+    blocks = re.findall(r"```(\w+)\n(.*?)```", body, flags=re.S)
+    assert blocks[0][0] == "sh" and blocks[0][1].startswith("pip install article-data")
+    assert blocks[1][0] == "python" and len(blocks[1][1].strip().splitlines()) == 3
+    links = re.findall(r"\]\(([^)]+)\)", body)
+    assert all(link.startswith(("https://", "http://")) for link in links), links
+    assert "make test" not in body
+
+
+def test_the_documents_are_reachable_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """`article-data info --docs` names the datasheet and the other documents inside the installed package."""
+    status, out, _ = in_empty_folder(installed, tmp_path, str(installed / "bin" / "article-data"), "info", "--docs")
+    assert status == 0
+    for name in ("DATASHEET.md", "DATA_DICTIONARY.md", "ANNOTATION_GUIDE.md", "CHANGELOG.md", "CITATION.cff"):
+        line = next(line for line in out.splitlines() if name in line)
+        path = Path(line.split()[0])
+        assert path.is_file() and path.is_relative_to(installed), line
+
+
+def test_a_released_version_can_be_compared_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """`article-data diff 1.0.0` works without a checkout: the releases ship in the wheel."""
+    status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "article-data"), "diff", "1.0.0")
+    assert status in (0, 1), err
+    assert out.startswith(f"article-data 1.0.0 → {ad.__version__}")
+
+
+def test_the_library_never_imports_the_build() -> None:
+    """Walking every import of every article_data module: none names article_data_build or article_data_bench."""
+    import ast
+
+    offenders = []
+    for path in (ROOT / "src" / "article_data").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("article_data_build", "article_data_bench")]
+    assert not offenders, offenders

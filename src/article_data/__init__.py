@@ -12,6 +12,7 @@ The text is a machine-paraphrased copy of the TIME article: quotations are as pr
 in this copy, not verified speech (see DATASHEET.md and the ``defects`` table).
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
+    from ._diff import PackageDiff
     from ._render import render_html
 
     TABLES: tuple[str, ...]
@@ -59,6 +61,7 @@ __all__ = [
     "article_text",
     "connect",
     "descriptor",
+    "diff",
     "export",
     "load",
     "load_all",
@@ -100,7 +103,11 @@ def _default_package() -> Package:
 
 
 def load(name: str, *, verify: bool = True, format: Format = "parquet") -> "pd.DataFrame":
-    """Load one table of the bundled package; see :meth:`Package.load`."""
+    """Load one table of the bundled package; see :meth:`Package.load`.
+
+    The text is a machine-paraphrased copy of the TIME article: quotations are as printed
+    in this copy, not verified speech (DATASHEET.md; the ``defects`` table).
+    """
     return _default_package().load(name, verify=verify, format=format)
 
 
@@ -132,6 +139,23 @@ def verify() -> None:
 def validate() -> None:
     """Validate the bundled package fully; see :meth:`Package.validate`."""
     _default_package().validate()
+
+
+def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathLike[str] | None" = None) -> "PackageDiff":
+    """Compare two packages: folders, zip archives or released versions (``"1.0.0"``); see :mod:`article_data._diff`.
+
+    ``new`` defaults to the bundled package. The result lists, per table, the rows added,
+    removed and changed (cell by cell), the columns added, removed or retyped, whether the
+    text changed, and the version bump the README's policy requires, with the reasons.
+
+    >>> import article_data as ad
+    >>> ad.diff(ad.path(), ad.path()).bump
+    'none'
+    """
+    from ._diff import diff_packages, open_package
+
+    base = _default_package()
+    return diff_packages(open_package(old, base), open_package(new if new is not None else base, base))
 
 
 def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:

@@ -11,6 +11,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ._errors import ArticleDataError, ValidationError
+from ._hashes import hex_digest
 from ._package import Package, default_root
 from ._version import __version__
 
@@ -48,8 +49,29 @@ def _package(args: argparse.Namespace) -> Package:
     return Package(args.root) if args.root else Package(default_root())
 
 
+#: The documents that ship with the package (in the wheel too), by what they answer.
+DOCUMENTS = (
+    ("README.md", "what the dataset is, the library, versioning, licence, citing"),
+    ("DATASHEET.md", "how it was made, what the text is, its limits and known defects"),
+    ("DATA_DICTIONARY.md", "every column, type and constraint"),
+    ("ANNOTATION_GUIDE.md", "the annotation contract"),
+    ("CHANGELOG.md", "what changed in each version"),
+    ("CITATION.cff", "how to cite it"),
+)
+
+
+def _docs(pkg: Package) -> int:
+    root = pkg.root if pkg.root.is_dir() else default_root()
+    for name, what in DOCUMENTS:
+        path = root / name
+        _say(f"{str(path) if path.is_file() else name + ' (not in this copy)':<60}  {what}")
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     pkg = _package(args)
+    if args.docs:
+        return _docs(pkg)
     pkg.verify()
     descriptor = pkg.descriptor()
     _say(f"article-data {pkg.version} (library {__version__})")
@@ -59,7 +81,7 @@ def _info(args: argparse.Namespace) -> int:
     for resource in descriptor["resources"]:
         table = resource["name"].removesuffix("_parquet")
         count = str(rows[table]) if table in rows and resource["format"] in ("csv", "parquet") else "-"
-        _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {resource['hash'].removeprefix('sha256:')}")
+        _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {hex_digest(resource['hash'])}")
     return 0
 
 
@@ -153,6 +175,20 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from ._diff import diff_packages, format_diff, open_package
+
+    base = _package(args)
+    diff = diff_packages(open_package(args.old, base), open_package(args.new, base) if args.new else base)
+    if args.format == "json":
+        _say(json.dumps(diff.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        _say(format_diff(diff))
+    return 0 if diff.equal else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``article-data`` command."""
     parser = argparse.ArgumentParser(
@@ -162,8 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"article-data {__version__}")
     parser.add_argument("--root", help="a folder holding another copy of the package (default: the bundled one)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("info", help="version, tables, rows, bytes and hashes",
-                   description="Print the version and every file with its rows, bytes and sha256 (verifies first).").set_defaults(run=_info)
+    p = sub.add_parser("info", help="version, tables, rows, bytes and hashes",
+                       description="Print the version and every file with its rows, bytes and sha256 (verifies first); "
+                                   "with --docs, where the datasheet, data dictionary, guide and changelog are.")
+    p.add_argument("--docs", action="store_true", help="list the documents that ship with the package, with their paths")
+    p.set_defaults(run=_info)
     sub.add_parser("verify", help="check size and sha256 of every file",
                    description="Check every file's size and sha256 against datapackage.json; exit 1 naming the first that differs.").set_defaults(run=_verify)
     sub.add_parser("validate", help="full validation: hashes, schemas, keys, annotation rules",
@@ -193,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include name and scare quotes")
     p.add_argument("--width", type=int, default=100, help="cut quotations to this many characters (0: never)")
     p.set_defaults(run=_quotes)
+    p = sub.add_parser("diff", help="what changed between two versions, and the version bump it needs",
+                       description="Compare two packages (folders, zip archives, or released versions such as 1.0.0, "
+                                   "kept in releases/): per table the rows added, removed and changed (keyed by the "
+                                   "primary key, each changed cell as old → new), columns added, removed or retyped, "
+                                   "whether the text changed, and the bump the README's policy requires, with why. "
+                                   "Exit 0 when the packages are the same, 1 when they differ, 2 on an error.")
+    p.add_argument("old", help="a package folder, a zip archive, or a released version (e.g. 1.0.0)")
+    p.add_argument("new", nargs="?", help="the same kinds (default: the current package, or --root)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
+    p.set_defaults(run=_diff)
     p = sub.add_parser("render", help="write the article as one annotated, self-contained HTML page",
                        description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
                                    "mentions linked to their entities, figures, dates and defects marked, and a "
@@ -212,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except ArticleDataError as exc:
         _say(f"article-data: error: {exc}", file=sys.stderr)
-        return 1
+        return 2 if args.command == "diff" else 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
@@ -229,6 +278,10 @@ def run() -> None:
     by then (outputs are complete and renamed into place), so it exits with
     ``os._exit`` and its real status instead of risking that abort.
     """
+    # The command line never draws examples from a pandera schema, but pandera imports
+    # hypothesis for that whenever it is installed (about 0.1 s of start-up): in this
+    # process alone, mark it unavailable, as pandera handles.
+    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
     code = main()
     try:
         sys.stdout.flush()

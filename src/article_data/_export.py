@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from ._errors import FormatError
-from ._formats import csv_bytes, parquet_bytes
+from ._formats import csv_bytes, parquet_bytes, table_metadata
+from ._tables import load_arrow
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -39,9 +40,10 @@ def export_bytes(reader: Reader, name: str, fmt: str, *, protect_formulas: bool 
     if fmt not in EXPORT_FORMATS:
         raise FormatError(fmt, EXPORT_FORMATS)
     fields = reader.schema(name).fields
-    rows = reader.load_arrow(name).to_pylist()
+    rows = load_arrow(reader, name).to_pylist()
     if fmt == "parquet":
-        return parquet_bytes(fields, rows)
+        schema = reader.schema(name)
+        return parquet_bytes(fields, rows, table_metadata(reader.descriptor.data, name, schema.data))
     if fmt == "json":
         document = [{k: _json_value(v) for k, v in row.items()} for row in rows]
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -13,11 +13,12 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Protocol
 
 from ._errors import ArticleDataError, DescriptorError, IntegrityError
 from ._hashes import sha256
 
-__all__ = ["FIX", "FolderSource"]
+__all__ = ["FIX", "FolderSource", "Source", "file_kind", "integrity_fields"]
 
 FIX = (
     "Restore the file from the release it came from (reinstall the pinned article-data "
@@ -28,7 +29,7 @@ _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "cha
           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "special file")
 
 
@@ -38,7 +39,22 @@ def _kind_at(path: str) -> str | None:
         mode = os.lstat(path).st_mode
     except OSError:
         return None
-    return None if stat.S_ISREG(mode) or stat.S_ISLNK(mode) else _kind(mode)
+    return None if stat.S_ISREG(mode) or stat.S_ISLNK(mode) else file_kind(mode)
+
+
+class Source(Protocol):
+    """Where a package's files come from: a folder (:class:`FolderSource`) or a zip archive."""
+
+    root: Path
+
+    def show(self, rel: str) -> str: ...
+
+    def path(self, rel: str) -> Path: ...
+
+    def swap_in_progress(self) -> str: ...
+
+    def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
+             error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes: ...
 
 
 class FolderSource:
@@ -79,24 +95,8 @@ class FolderSource:
         return Path(opened).is_relative_to(self.real_root)
 
     def swap_in_progress(self) -> str:
-        """A sentence for integrity errors when a build's swap journal lies in this folder, else ''.
-
-        The build (not part of this library) journals its swap in ``.build/swap.json``;
-        while that file exists the folder may hold a mix of two versions.
-        """
-        journal = self.root / ".build" / "swap.json"
-        try:
-            with open(journal, "rb") as handle:
-                raw = handle.read(4096)
-        except OSError:
-            return ""
-        versions = re.findall(rb'"(old|new)_version": "([0-9A-Za-z.+-]{1,64})"', raw)
-        found = {kind.decode(): version.decode() for kind, version in versions}
-        old = f" {found['old']}" if "old" in found else ""
-        new = f" {found['new']}" if "new" in found else ""
-        return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
-                f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
-                f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+        """A sentence for integrity errors when a build's swap journal lies in this folder, else ''."""
+        return swap_hint(self.root)
 
     def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
              error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes:
@@ -115,26 +115,26 @@ class FolderSource:
         except FileNotFoundError:
             advice = missing or f"expected {expected}. {FIX}"
             raise error(f"{shown}: missing; {advice}{self.swap_in_progress()}",
-                        **_fields(error, shown, digest, "missing")) from None
+                        **integrity_fields(error, shown, digest, "missing")) from None
         except OSError as exc:
             kind = _kind_at(real)
             if kind is not None:
                 raise error(f"{shown}: not a regular file (a {kind}); refused. {FIX}",
-                            **_fields(error, shown, digest, kind)) from None
+                            **integrity_fields(error, shown, digest, kind)) from None
             raise error(f"{shown}: cannot be opened ({exc.strerror}); a symlink swapped in or a file that cannot "
-                        f"be read. {FIX}", **_fields(error, shown, digest, "unreadable")) from None
+                        f"be read. {FIX}", **integrity_fields(error, shown, digest, "unreadable")) from None
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise error(f"{shown}: not a regular file (a {_kind(info.st_mode)}); refused. {FIX}",
-                            **_fields(error, shown, digest, _kind(info.st_mode)))
+                raise error(f"{shown}: not a regular file (a {file_kind(info.st_mode)}); refused. {FIX}",
+                            **integrity_fields(error, shown, digest, file_kind(info.st_mode)))
             if not self._inside(fd, real):
                 raise DescriptorError(f"{shown}: {rel!r} was moved out of the package while being opened; refused")
             if size is not None and info.st_size != size:
                 raise error(
                     f"{shown}: size differs from the descriptor: expected {size} bytes but found {info.st_size}. "
                     f"The file was truncated, extended or replaced. {FIX}{self.swap_in_progress()}",
-                    **_fields(error, shown, str(size), str(info.st_size)))
+                    **integrity_fields(error, shown, str(size), str(info.st_size)))
             if limit is not None and info.st_size > limit:
                 raise error(f"{shown}: {info.st_size} bytes, more than the {limit} accepted for this file; refused")
             data = _read_exactly(fd, info.st_size)
@@ -142,18 +142,42 @@ class FolderSource:
             os.close(fd)
         if len(data) != info.st_size:
             raise error(f"{shown}: changed while it was read (expected {info.st_size} bytes, read {len(data)}). {FIX}",
-                        **_fields(error, shown, str(info.st_size), str(len(data))))
+                        **integrity_fields(error, shown, str(info.st_size), str(len(data))))
         if digest is not None:
             actual = sha256(data)
             if actual != digest:
                 raise error(
                     f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
                     f"The file was changed or damaged. {FIX}{self.swap_in_progress()}",
-                    **_fields(error, shown, digest, actual))
+                    **integrity_fields(error, shown, digest, actual))
         return data
 
 
-def _fields(error: type[ArticleDataError], path: str, expected: str | None, actual: str) -> dict[str, str]:
+def swap_hint(root: Path) -> str:
+    """A sentence for integrity errors when a build's swap journal lies in this folder, else ''.
+
+    The build (not part of this library) journals its swap in ``.build/swap.json``;
+    while that file exists the folder may hold a mix of two versions.
+    """
+    journal = root / ".build" / "swap.json"
+    try:
+        fd = os.open(journal, _FLAGS)
+    except OSError:
+        return ""
+    try:  # untrusted like everything in the folder: a small regular file, read once
+        raw = os.read(fd, 4096) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    finally:
+        os.close(fd)
+    versions = re.findall(rb'"(old|new)_version": "([0-9A-Za-z.+-]{1,64})"', raw)
+    found = {kind.decode(): version.decode() for kind, version in versions}
+    old = f" {found['old']}" if "old" in found else ""
+    new = f" {found['new']}" if "new" in found else ""
+    return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
+            f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
+            f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+
+
+def integrity_fields(error: type[ArticleDataError], path: str, expected: str | None, actual: str) -> dict[str, str]:
     """The keyword arguments of an IntegrityError (others take none)."""
     if issubclass(error, IntegrityError):
         return {"path": path, "expected": expected or "", "actual": actual}

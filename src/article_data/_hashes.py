@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["HASH_PATTERN", "is_sha256_label", "sha256"]
+__all__ = ["HASH_PATTERN", "PREFIX", "hex_digest", "is_sha256_label", "sha256"]
 
 #: The only hash form a descriptor may declare: ``sha256:`` and 64 lowercase hex digits.
-HASH_PATTERN = re.compile(r"sha256:[0-9a-f]{64}")
+PREFIX = "sha256:"
+HASH_PATTERN = re.compile(PREFIX + r"[0-9a-f]{64}")
 
 
 def sha256(data: bytes) -> str:
@@ -19,7 +20,7 @@ def sha256(data: bytes) -> str:
     >>> sha256(b"")
     'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
     """
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    return PREFIX + hashlib.sha256(data).hexdigest()
 
 
 def is_sha256_label(value: object) -> bool:
@@ -29,3 +30,12 @@ def is_sha256_label(value: object) -> bool:
     False
     """
     return isinstance(value, str) and HASH_PATTERN.fullmatch(value) is not None
+
+
+def hex_digest(label: str) -> str:
+    """The hex digits of a ``sha256:<hex>`` label (what ``sha256sum`` prints).
+
+    >>> hex_digest("sha256:" + "0" * 64) == "0" * 64
+    True
+    """
+    return label.removeprefix(PREFIX)

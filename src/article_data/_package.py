@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from ._archive import ZipSource, is_archive
 from ._errors import ArticleDataError, UnknownTableError
 from ._files import FolderSource
 from ._reader import Reader
@@ -85,7 +86,8 @@ class Package:
     Parameters
     ----------
     root
-        The folder that holds ``datapackage.json``. Everything in it is untrusted:
+        The folder that holds ``datapackage.json``, or a zip archive of such a folder
+        (``datapackage.json`` at the root of the archive). Everything in it is untrusted:
         the descriptor and the Table Schemas are checked before use, nothing outside
         the folder is ever opened (paths that are absolute, contain ``..`` or lead
         through a symlink out of it are refused), and each file is opened once and
@@ -103,7 +105,7 @@ class Package:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self._reader = Reader(FolderSource(self.root))
+        self._reader = Reader(ZipSource(self.root) if is_archive(self.root) else FolderSource(self.root))
 
     def __repr__(self) -> str:
         return f"Package({str(self.root)!r})"
@@ -179,6 +181,9 @@ class Package:
     def article_text(self, *, verify: bool = True) -> str:
         """Return the article text that every offset refers to.
 
+        The text is a machine-paraphrased copy of the TIME article: quotations are as
+        printed in this copy, not verified speech (DATASHEET.md; the ``defects`` table).
+
         Examples
         --------
         >>> import article_data as ad
@@ -189,6 +194,9 @@ class Package:
 
     def load(self, name: str, *, verify: bool = True, format: Format = "parquet") -> pd.DataFrame:
         """Load one table as a pandas DataFrame with the documented dtypes.
+
+        The text is a machine-paraphrased copy of the TIME article: quotations are as
+        printed in this copy, not verified speech (DATASHEET.md; the ``defects`` table).
 
         Parameters
         ----------
@@ -212,7 +220,9 @@ class Package:
         >>> quotes.equals(ad.load("quotes", format="csv"))
         True
         """
-        return self._reader.load(name, verify=verify, fmt=format)
+        from ._tables import load_frame
+
+        return load_frame(self._reader, name, verify=verify, fmt=format)
 
     def load_all(self, *, verify: bool = True, format: Format = "parquet") -> Tables:
         """Load every table; see :meth:`load`."""
@@ -238,6 +248,9 @@ class Package:
 
     def quotes_with_speakers(self, *, speech_only: bool = True) -> pd.DataFrame:
         """Return the quotations with their speaker resolved, whether a person or an organization.
+
+        The text is a machine-paraphrased copy of the TIME article: quotations are as
+        printed in this copy, not verified speech (DATASHEET.md; the ``defects`` table).
 
         The ``quotes`` table names a speaker in one of two columns (``speaker_person_id``
         or ``speaker_organization_id``); this adds ``speaker`` (the person's label or the

@@ -10,14 +10,13 @@ the schemas are parsed as untrusted input (:mod:`article_data._descriptor`,
 from __future__ import annotations
 
 from ._descriptor import LIMITS, Descriptor, Resource, parse_descriptor, parse_json
-from ._errors import ArticleDataError, DescriptorError, UnknownTableError
-from ._files import FIX, FolderSource
+from ._errors import DescriptorError, UnknownTableError
+from ._files import FIX, Source
 from ._tableschema import TableSchema, check_table_schema
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
-    import pandas as pd
-    import pyarrow as pa
+    pass
 
 __all__ = ["FORMATS", "Reader"]
 
@@ -29,7 +28,7 @@ DESCRIPTOR = "datapackage.json"
 class Reader:
     """Checked access to the files of one copy of the package."""
 
-    def __init__(self, source: FolderSource) -> None:
+    def __init__(self, source: Source) -> None:
         self.source = source
         self._descriptor: Descriptor | None = None
         self._schemas: dict[str, TableSchema] = {}
@@ -106,44 +105,6 @@ class Reader:
             paths = {r.schema for r in self.descriptor.resources.values() if isinstance(r.schema, str)}
             self.__dict__["_schema_path_set"] = paths
         return paths
-
-    def arrow(self, name: str, resource: Resource, data: bytes) -> pa.Table:
-        """Parse a table file's checked bytes into an Arrow table typed by its schema."""
-        from ._parse import parse_table
-
-        schema = self.schema(name)
-        try:
-            return parse_table(data, resource.format, schema)
-        except Exception as exc:  # pyarrow raises many types on damaged input
-            raise ArticleDataError(
-                f"{self.source.show(resource.path)}: cannot be read as the {resource.format} table {name!r} "
-                f"({type(exc).__name__}: {exc}). Run `article-data verify` to check the files. {FIX}"
-            ) from None
-
-    def frame(self, name: str, resource: Resource, data: bytes) -> pd.DataFrame:
-        """Parse a table file's checked bytes into the documented DataFrame."""
-        from ._types import arrow_to_pandas
-
-        table = self.arrow(name, resource, data)
-        try:
-            return arrow_to_pandas(table, list(self.schema(name).fields))
-        except ValueError as exc:  # a value outside its enum
-            raise ArticleDataError(
-                f"{self.source.show(resource.path)}: cannot be read as the {resource.format} table {name!r} "
-                f"({exc}). Run `article-data verify` to check the files. {FIX}"
-            ) from None
-
-    def load_arrow(self, name: str, *, verify: bool = True, fmt: str = "parquet") -> pa.Table:
-        """Read and parse one table to Arrow (Parquet bytes are always hashed: pyarrow can abort on damage)."""
-        resource = self.resource(name, fmt)
-        return self.arrow(name, resource, self.read(resource, verify=verify or fmt == "parquet"))
-
-    def load(self, name: str, *, verify: bool = True, fmt: str = "parquet") -> pd.DataFrame:
-        """Read and parse one table to the documented DataFrame."""
-        resource = self.resource(name, fmt)
-        # pyarrow aborts the whole process on some damaged Parquet footers (found by
-        # fuzzing), so Parquet bytes are always hashed before they are parsed.
-        return self.frame(name, resource, self.read(resource, verify=verify or fmt == "parquet"))
 
     def text(self, *, verify: bool = True) -> str:
         """The article text, checked."""

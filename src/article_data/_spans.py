@@ -43,6 +43,8 @@ def mismatched_rows(index: ArticleIndex, starts: Any, ends: Any, texts: Any) -> 
 
     starts = np.asarray(starts, dtype=np.int64)
     ends = np.asarray(ends, dtype=np.int64)
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
     arrow_texts = pa.array(texts, type=pa.large_string()) if not isinstance(texts, pa.Array) else texts
     arrow_texts = pc.cast(arrow_texts, pa.large_string()).fill_null("")
     n = len(starts)

@@ -10,6 +10,7 @@ quoted as identifiers anyway; enum values are quoted as literals.
 from __future__ import annotations
 
 from ._errors import ArticleDataError
+from ._tables import load_arrow
 from ._types import enum_of, result_to_pandas
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -84,7 +85,7 @@ def connect(reader: Reader, *, verify: bool = True) -> duckdb.DuckDBPyConnection
     DuckDB counts code points from 1.
     """
     engine = _duckdb()
-    tables = {name: reader.load_arrow(name, verify=verify) for name in reader.tables}
+    tables = {name: load_arrow(reader, name, verify=verify) for name in reader.tables}
     text = reader.text(verify=verify)
     connection: duckdb.DuckDBPyConnection = engine.connect(":memory:")
     try:

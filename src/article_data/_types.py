@@ -23,12 +23,11 @@ from typing import Literal
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     import pandas as pd
     import pyarrow as pa
-
-    from collections.abc import Mapping, Sequence
 
     Field = Mapping[str, Any]
 

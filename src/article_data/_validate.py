@@ -15,6 +15,7 @@ import numpy as np
 
 from ._errors import ArticleDataError, Problem, ValidationError
 from ._spans import ArticleIndex, mismatched_rows
+from ._tables import table_frame
 from ._vocabulary import CLOSING_MARK, MARKED_TYPES, OPENING_MARK
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ def _frames(reader: Reader, verified: dict[str, bytes], problems: list[Problem])
                 continue
             if resource.name in verified:
                 try:
-                    copies[fmt] = reader.frame(name, resource, verified[resource.name])
+                    copies[fmt] = table_frame(reader, name, resource, verified[resource.name])
                 except ArticleDataError as exc:
                     problems.append(Problem(name, None, None, str(exc)))
         if not copies:

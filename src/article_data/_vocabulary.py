@@ -23,6 +23,7 @@ __all__ = [
     "SPEECH_TYPES",
     "UNMARKED_TYPES",
     "date_precision",
+    "quoted",
 ]
 
 #: Quotation marks as the article prints them.
@@ -86,3 +87,12 @@ def date_precision(iso_date: str | None) -> str | None:
     ('day', 'month', None)
     """
     return DATE_PRECISIONS.get(len(iso_date)) if iso_date else None
+
+
+def quoted(text: object) -> str:
+    """Text between the article's own quotation marks, for display.
+
+    >>> quoted("fake")
+    '\u201cfake\u201d'
+    """
+    return f"{OPENING_MARK}{text}{CLOSING_MARK}"

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import bench_scale, machine_info, source_state, time_build, time_imports
-from .report import evaluate_targets, markdown, plot, scale_entry
+from .report import evaluate_targets, markdown, plot, readme_with_figures, scale_entry
 from .settings import (
     DEFAULT_REPEATS,
     FRICTIONLESS_MAX_SCALE,
@@ -94,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = markdown(results)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     plot(results, args.out / "benchmark.png")
+    if args.out.resolve() == (ROOT / "bench").resolve() and not args.quick:  # the committed results: the README quotes them
+        readme = ROOT / "README.md"
+        readme.write_text(readme_with_figures(readme.read_text(encoding="utf-8"), results), encoding="utf-8")
     print(report)
     return 0
 

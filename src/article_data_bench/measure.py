@@ -23,7 +23,14 @@ from article_data_build.model import BuiltPackage
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import write_package
 
-from .harness import clock, command, paired_ratio, repeats_after, summary, time_interleaved
+from .harness import (
+    clock,
+    command,
+    paired_ratio,
+    repeats_after,
+    summary,
+    time_interleaved,
+)
 from .settings import BIN, FLOOR_IMPORT, MEMORY_PROBE, MIN_SLOW_REPEATS, PYTHON, ROOT
 
 

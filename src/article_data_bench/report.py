@@ -42,6 +42,7 @@ def evaluate_targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
         ("frictionless to_pandas / load_all at 1000x", at(1000, "frictionless_to_pandas / load_all"), ">=", 50),
         ("validate time per row, 10000x / 100x", per_row_growth(scales, 100, 10000), "<=", 2),
         ("frictionless validate / validate() at 1000x", at(1000, "frictionless_validate / validate"), ">=", 10),
+        ("frictionless validate / article-data validate at 1x", at(1, "frictionless_validate / validate_cli"), ">=", 0.8),
         ("load_all peak RSS / frames at 10000x", memory, "<=", 2.5),
     ]
     out = []
@@ -152,3 +153,54 @@ def scale_entry(scale: int, measured: Mapping[str, Any], frictionless_max: int) 
             timings[method] = {"skipped": "the build's inputs exist only at the real size"}
     return {"size": measured["size"], "timings": timings, "ratios": scale_ratios(measured["timings"]),
             "memory": measured["memory"]}
+
+
+def _target_text(target: Mapping[str, Any]) -> str:
+    value = "-" if target["value"] is None else f"{target['value']:.3g}"
+    return f"{target['target']} {value} ({target['limit']}): {target['status']}"
+
+
+def readme_block(results: Mapping[str, Any]) -> str:
+    """The README's benchmark figures, generated from results.json."""
+    scales = results["scales"]
+    machine = results["machine"]
+
+    def ratio(scale: str, name: str) -> str:
+        value = scales.get(scale, {}).get("ratios", {}).get(name)
+        return "-" if value is None else f"{value:.2f}"
+
+    def seconds(scale: str, method: str) -> str:
+        entry = scales.get(scale, {}).get("timings", {}).get(method, {})
+        return "-" if "median_s" not in entry else f"{entry['median_s']:.3g} s"
+
+    keys = list(scales)
+    lines = [
+        f"Measured {results['settings']['date']} on {machine['cpu']}, {machine['cores']} cores, Python "
+        f"{machine['python']}, at commit {(results['source']['commit'] or 'unknown')[:10]}.",
+        "",
+        "| | " + " | ".join(f"{k}× ({scales[k]['size']['rows']:,} rows)" for k in keys) + " |",
+        "|---" * (len(keys) + 1) + "|",
+        "| `load_all()` / bare pyarrow | " + " | ".join(ratio(k, "load_all / pyarrow") for k in keys) + " |",
+        "| frictionless `to_pandas` / `load_all()` | "
+        + " | ".join(ratio(k, "frictionless_to_pandas / load_all") for k in keys) + " |",
+        "| `frictionless validate` / `validate()` | "
+        + " | ".join(ratio(k, "frictionless_validate / validate") for k in keys) + " |",
+        "| `frictionless validate` / `article-data validate` | "
+        + " | ".join(ratio(k, "frictionless_validate / validate_cli") for k in keys) + " |",
+        "| `article-data validate` (whole process) | " + " | ".join(seconds(k, "validate_cli") for k in keys) + " |",
+        "",
+        f"`import article_data` takes {results['import']['article_data']['median_s'] * 1000:.0f} ms, "
+        f"{results['import']['ratio']:.2f}× the bare `python -c \"{FLOOR_IMPORT}\"`. Targets: "
+        + "; ".join(_target_text(t) for t in results["targets"]) + ".",
+    ]
+    return "\n".join(lines)
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_with_figures(readme: str, results: Mapping[str, Any]) -> str:
+    """The README with its benchmark block replaced by the figures of ``results``."""
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return f"{head}{README_START}\n{readme_block(results)}\n{README_END}{tail}"

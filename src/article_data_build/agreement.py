@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from article_data import Package
 from article_data._vocabulary import ENTITY_ID_COLUMNS, MARKED_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -99,7 +100,7 @@ def entity_map(first: dict[str, list[Row]], second: dict[str, list[Row]]) -> dic
 
 
 def report() -> str:
-    tables = ("paragraphs", "quotes", "people", "organizations", "places", "mentions", "figures", "images", "defects")
+    tables = [t for t in Package(ROOT).tables if (PASSES / "first_pass" / f"{t}.json").is_file()]
     first = {t: load("first_pass", t) for t in tables}
     second = {t: load("second_pass", t) for t in tables}
     ids = entity_map(first, second)

@@ -12,7 +12,13 @@ from .entities import build_entities
 from .inputs import Inputs, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
-from .tables import build_defects, build_figures, build_images, build_paragraphs, build_quotes
+from .tables import (
+    build_defects,
+    build_figures,
+    build_images,
+    build_paragraphs,
+    build_quotes,
+)
 from .text import Article
 
 __all__ = ["build"]

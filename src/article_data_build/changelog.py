@@ -1,10 +1,30 @@
-"""CHANGELOG.md: the release dates it gives (and, for a release, the section the diff generates)."""
+"""CHANGELOG.md and DATASHEET.md: release dates, and the parts of both that the diff generates.
+
+    python -m article_data_build.changelog          # rewrite the generated blocks
+    python -m article_data_build.changelog --check  # exit 1 if one is stale
+
+A release's CHANGELOG entry has a hand-written "why" and a block between
+``<!-- generated: diff OLD..NEW -->`` and ``<!-- end generated -->`` computed from the
+diff with the previous kept release (rows per table, what changed, row ids); the
+datasheet's table of what the previous release had wrong is computed the same way.
+"""
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["release_date"]
+from article_data import Package
+from article_data._diff import diff_packages
+
+from .release import kept_releases
+
+__all__ = ["changelog_block", "datasheet_block", "regenerate", "release_date"]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 
@@ -36,3 +56,113 @@ def release_date(changelog: str, version: str) -> str | None:
         if match["version"] == version:
             return match["date"]
     return None
+
+
+# -- the parts of CHANGELOG.md and DATASHEET.md generated from the diff --------------------------
+
+def _rows(pkg: Package) -> dict[str, int]:
+    return {name: len(pkg.load(name)) for name in pkg.tables}
+
+
+def _ids(ids: Sequence[str], limit: int = 40) -> str:
+    shown = ", ".join(f"`{i}`" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def changelog_block(old: Package, new: Package) -> str:
+    """The generated part of a release's CHANGELOG entry: bump, rows per table, what changed, row ids."""
+    diff = diff_packages(old, new)
+    before, after = _rows(old), _rows(new)
+    lines = [f"Generated from `article-data diff {old.version} {new.version}`: a **{diff.bump.upper()}** change.", "",
+             f"| table | rows in {old.version} | rows in {new.version} | added | corrected | removed |",
+             "|---|---|---|---|---|---|"]
+    for name in new.tables:
+        table = diff.table(name)
+        counts = (len(table.added), len(table.changed), len(table.removed)) if table else (0, 0, 0)
+        lines.append(f"| {name} | {before.get(name, '-')} | {after[name]} | {counts[0]} | {counts[1]} | {counts[2]} |")
+    lines.append("")
+    for table in diff.tables:
+        items = []
+        if table.columns_added:
+            items.append(f"columns added: {', '.join(f'`{c}`' for c in table.columns_added)}")
+        if table.enum_values_added:
+            items.append("enum values added: " + ", ".join(f"`{c}` `{v}`" for c, v in table.enum_values_added))
+        if table.added:
+            items.append(f"rows added: {_ids(table.added)}")
+        if table.changed:
+            columns = sorted({cell.column for row in table.changed for cell in row.cells})
+            items.append(f"rows corrected: {_ids([r.key for r in table.changed])} "
+                         f"(columns {', '.join(f'`{c}`' for c in columns)})")
+        if table.removed:
+            items.append(f"rows removed: {_ids(table.removed)}")
+        if table.schema_metadata_changed:
+            items.append("schema descriptions or constraints changed")
+        lines.append(f"- **{table.name}**: " + "; ".join(items) + ".")
+    if diff.metadata_changed:
+        lines.append(f"- **datapackage.json**: {', '.join(f'`{m}`' for m in diff.metadata_changed)} changed.")
+    lines.append(f"- **the text**: {'changed' if diff.text_changed else 'unchanged'}.")
+    return "\n".join(lines)
+
+
+def datasheet_block(old: Package, new: Package) -> str:
+    """The datasheet's table of what was wrong in the previous release, by table."""
+    diff = diff_packages(old, new)
+    before = _rows(old)
+    lines = [f"| table | rows in {old.version} | rows corrected | rows missing (added) | rows removed |",
+             "|---|---|---|---|---|"]
+    for name in new.tables:
+        table = diff.table(name)
+        counts = (len(table.changed), len(table.added), len(table.removed)) if table else (0, 0, 0)
+        lines.append(f"| {name} | {before.get(name, '-')} | {counts[0]} | {counts[1]} | {counts[2]} |")
+    return "\n".join(lines)
+
+
+def _replace_block(text: str, start: str, end: str, block: str, where: Path) -> str:
+    if start not in text or end not in text:
+        raise ValueError(f"{where}: the markers {start} and {end} are missing")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{block}\n{end}{tail}"
+
+
+def regenerate(root: Path) -> dict[Path, str]:
+    """CHANGELOG.md and DATASHEET.md with their generated blocks for the current version, by path."""
+    kept = kept_releases(root)
+    new = Package(root)
+    previous = [v for v in kept if v != new.version]
+    if not previous:
+        return {}
+    old = Package(kept[previous[-1]])
+    changelog, datasheet = root / "CHANGELOG.md", root / "DATASHEET.md"
+    marker = f"diff {old.version}..{new.version}"
+    return {
+        changelog: _replace_block(changelog.read_text(encoding="utf-8"), f"<!-- generated: {marker} -->",
+                                  "<!-- end generated -->", changelog_block(old, new), changelog),
+        datasheet: _replace_block(datasheet.read_text(encoding="utf-8"), f"<!-- corrections: {marker} -->",
+                                  "<!-- end corrections -->", datasheet_block(old, new), datasheet),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m article_data_build.changelog [--check]``: write (or check) the generated blocks."""
+    parser = argparse.ArgumentParser(prog="python -m article_data_build.changelog",
+                                     description="Regenerate the parts of CHANGELOG.md and DATASHEET.md that the "
+                                                 "diff with the previous release computes.")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
+    parser.add_argument("--root", type=Path, default=ROOT)
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in regenerate(args.root).items():
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        print(f"stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.changelog`",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

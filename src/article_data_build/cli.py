@@ -10,7 +10,9 @@ what a number means). The build finds every annotated string in the text and com
 offsets, paragraph ids, mention rows, aliases, positions, byte counts and hashes. It
 reports every problem at once, with the input file and line, and then writes nothing.
 Otherwise it writes the whole package into a staging folder, validates it with
-article_data, and only then swaps it into place (see :mod:`article_data_build.publish`).
+article_data, checks that the version is not understated against the latest release kept
+in releases/ (see :mod:`article_data_build.release`), and only then swaps it into place (see
+:mod:`article_data_build.publish`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from .jsonld import news_article
 from .layout import STATE
 from .model import BuiltPackage
 from .publish import build_lock, publish, recover, stage
+from .release import check_version
 from .writer import json_bytes, write_package
 
 __all__ = ["main", "write_staging"]
@@ -54,13 +57,18 @@ def _published_version(dest: Path) -> str | None:
         return None
 
 
-def _stage_and_publish(dest: Path, package: BuiltPackage) -> int:
+def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=dest / STATE))
     try:
         write_staging(staging, package)
         stage("staging written")
         Package(staging).validate()
         stage("staging validated")
+        refused = check_version(inputs_root, staging)
+        if refused:
+            shutil.rmtree(staging, ignore_errors=True)
+            print("build: refused; nothing was published:\n  " + "\n  ".join(refused), file=sys.stderr)
+            return 1
     except ValidationError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: the built package does not validate; nothing was published:\n{exc}", file=sys.stderr)
@@ -95,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for problem in inputs.problems:
                 print(f"  {problem}", file=sys.stderr)
             return 1
-        code = _stage_and_publish(dest, package)
+        code = _stage_and_publish(dest, package, args.inputs.resolve())
     if code == 0:
         counts = ", ".join(f"{n} {len(r)}" for n, r in package.tables.items())
         print(f"build: article-data {package.version} written to {dest} ({counts})")

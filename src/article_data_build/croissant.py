@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from article_data._errors import DescriptorError
-from article_data._hashes import is_sha256_label
+from article_data._hashes import hex_digest, is_sha256_label
 from article_data._tableschema import check_table_schema
 from article_data._types import SUPPORTED_TYPES, croissant_type
 from article_data._vocabulary import MEDIA_TYPES
@@ -151,7 +151,7 @@ def _extension(resource: Mapping[str, Any]) -> str:
 def _hex_sha256(resource: Mapping[str, Any]) -> str:
     if not is_sha256_label(resource["hash"]):
         raise ValueError(f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}")
-    return str(resource["hash"]).removeprefix("sha256:")
+    return hex_digest(str(resource["hash"]))
 
 
 def _license_description(licenses: Sequence[Mapping[str, Any]]) -> str:

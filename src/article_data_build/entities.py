@@ -24,12 +24,16 @@ ENTITY_KEYS: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
+#: A chosen mention: start, end, entity table, entity id, mention type, and the id it keeps (or None).
+Mention = tuple[int, int, str, Any, str, "str | None"]
+
+
 def reference_key(table: str) -> str:
     """The key an input uses to name an entity of ``table`` (``person`` for people)."""
     return ENTITY_ID_COLUMNS[table].removesuffix("_id")
 
 
-def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Row]]) -> list[tuple[int, int, str, Any, str]]:
+def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Row]]) -> list[Mention]:
     """Every whole-word occurrence of a mention form, longest first, never overlapping."""
     candidates = []
     owner: dict[str, tuple[str, Any]] = {}
@@ -48,15 +52,15 @@ def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
                 if not found:
                     inputs.problem(*where(row), f"mention form {form!r} occurs nowhere in the text as a whole word")
                 candidates += [(start, start + len(form), table, row.get("id")) for start in found]
-    chosen: list[tuple[int, int, str, Any, str]] = []
+    chosen: list[Mention] = []
     for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
         if all(cand[1] <= c[0] or c[1] <= cand[0] for c in chosen):
-            chosen.append((*cand, "name"))
+            chosen.append((*cand, "name", None))
     return chosen
 
 
-def _edits(inputs: Inputs, article: Article, chosen: list[tuple[int, int, str, Any, str]],
-           known: dict[str, set[str]], mention_types: list[str]) -> list[tuple[int, int, str, Any, str]]:
+def _edits(inputs: Inputs, article: Article, chosen: list[Mention],
+           known: dict[str, set[str]], mention_types: list[str]) -> list[Mention]:
     """mentions.yaml: computed mentions excluded, descriptive (and other) mentions added."""
     edits = inputs.read_yaml("mentions.yaml") or {}
     if not isinstance(edits, dict) or set(edits) - {"exclude", "add", "__line__"}:
@@ -87,7 +91,10 @@ def _edits(inputs: Inputs, article: Article, chosen: list[tuple[int, int, str, A
             inputs.problem(*where(entry), f"{eid!r} is not an id in {table}")
         if any(not (span[1] <= c[0] or c[1] <= span[0]) for c in chosen):
             inputs.problem(*where(entry), f"added mention {entry.get('text')!r} overlaps a computed one")
-        chosen.append((span[0], span[1], table, eid, entry["mention_type"]))
+        mention_id = entry.get("id")
+        if mention_id is not None and (not isinstance(mention_id, str) or not re.fullmatch(r"m\d+", mention_id)):
+            inputs.problem(*where(entry), f"id {mention_id!r} must be 'm' and digits (the id a corrected mention keeps)")
+        chosen.append((span[0], span[1], table, eid, entry["mention_type"], mention_id))
     return chosen
 
 
@@ -98,9 +105,16 @@ def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
     chosen = _edits(inputs, article, _name_mentions(inputs, article, entities), known, mention_types)
     width = len(str(len(article.text)))
     mentions = []
-    for start, end, table, eid, mention_type in sorted(chosen):
+    ids: set[str] = set()
+    for start, end, table, eid, mention_type, kept_id in sorted(chosen, key=lambda c: c[:5]):
         para = article.containing(start, end)
-        row: Row = {"mention_id": f"m{start:0{width}d}", "paragraph_id": para["paragraph_id"] if para else None,
+        # A mention's id is m + its start offset when first published; a corrected span keeps its id.
+        mention_id = kept_id or f"m{start:0{width}d}"
+        if mention_id in ids:
+            inputs.problem("annotations/mentions.yaml", None, f"two mentions would both have the id {mention_id!r}; "
+                           "give the corrected one its published id with `id:`")
+        ids.add(mention_id)
+        row: Row = {"mention_id": mention_id, "paragraph_id": para["paragraph_id"] if para else None,
                     "char_start": start, "char_end": end, "text": article.text[start:end],
                     **{column: None for column in ENTITY_ID_COLUMNS.values()}, "mention_type": mention_type}
         row[ENTITY_ID_COLUMNS[table]] = eid

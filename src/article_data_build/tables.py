@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from article_data._vocabulary import CLOSING_MARK, SPEECH_TYPES, UNMARKED_TYPES, date_precision
+from article_data._vocabulary import (
+    CLOSING_MARK,
+    MARKED_TYPES,
+    SPEECH_TYPES,
+    UNMARKED_TYPES,
+    date_precision,
+)
 
 from .entities import reference_key
 from .inputs import Inputs, Row, check_enum, check_ids, check_ref, enum, where
@@ -65,21 +71,26 @@ def build_paragraphs(inputs: Inputs, text: str, schemas: dict[str, Any]) -> list
 
 
 def build_quotes(inputs: Inputs, article: Article, schemas: dict[str, Any], known: dict[str, set[str]]) -> list[Row]:
-    """Quotations: speech flags and the closing mark computed, speakers and cue checked."""
+    """Quotations: speech flags, closing marks and whether the paraphrase altered the cue computed; speakers checked."""
     speakers = {f"speaker_{reference_key(t)}": t for t in ("people", "organizations")}
     quotes = []
-    for row, span in _spans(inputs, article, "quotes.yaml", {"quote_type", "cue", *speakers}, {"quote_type"},
-                            schemas, "quotes", ("quote_type",)):
+    for row, span in _spans(inputs, article, "quotes.yaml", {"quote_type", "cue", "original_cue", *speakers},
+                            {"quote_type"}, schemas, "quotes", ("quote_type",)):
         refs = {key: check_ref(inputs, row, key, known[table], table) for key, table in speakers.items()}
         cue = row.get("cue")
         para = article.paragraph(span[2])
         if cue is not None and para is not None and not re.search(r"(?<!\w)" + re.escape(str(cue)) + r"(?!\w)", para["text"]):
             inputs.problem(*where(row), f"cue {cue!r} does not occur in paragraph {span[2]}")
+        original = row.get("original_cue")
+        if original is not None and cue is None:
+            inputs.problem(*where(row), "original_cue is TIME's verb for the printed cue; this quotation has no cue")
         qtype = row.get("quote_type")
+        closed = qtype not in UNMARKED_TYPES and article.text[span[1]:span[1] + 1] == CLOSING_MARK
         quotes.append({"quote_id": row["id"], **span_row(article.text, span), "quote_type": qtype,
-                       "is_speech": qtype in SPEECH_TYPES,
-                       "has_closing_mark": qtype not in UNMARKED_TYPES and article.text[span[1]:span[1] + 1] == CLOSING_MARK,
-                       **{f"{key}_id": value for key, value in refs.items()}, "cue": cue})
+                       "is_speech": qtype in SPEECH_TYPES, "has_closing_mark": closed,
+                       **{f"{key}_id": value for key, value in refs.items()}, "cue": cue,
+                       "lacks_closing_mark": qtype in MARKED_TYPES and not closed,
+                       "cue_altered": None if original is None or cue is None else cue != original})
     return quotes
 
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from article_data._formats import csv_bytes, parquet_bytes
+from article_data._formats import csv_bytes, parquet_bytes, table_metadata
 from article_data._hashes import sha256
 from article_data._vocabulary import MEDIA_TYPES
 
@@ -52,13 +52,15 @@ def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, An
     """Every file of the package by relative path, and the descriptor (also among the files)."""
     files: dict[str, bytes] = {"data/article.txt": package.article}
     tables, parquet, schemas = [], [], []
+    article = _article_resource(package)
+    described = {**package.metadata, "resources": [article]}  # what each Parquet file says about itself
     for name, rows in package.tables.items():
         schema = package.schemas[name]
         fields = schema["fields"]
         schema_path = f"schemas/{name}.schema.json"
         files[schema_path] = json_bytes(schema)
         files[f"data/{name}.csv"] = csv_bytes(fields, rows)
-        files[f"data/{name}.parquet"] = parquet_bytes(fields, rows)
+        files[f"data/{name}.parquet"] = parquet_bytes(fields, rows, table_metadata(described, name, schema))
         tables.append(_resource(name, f"data/{name}.csv", files[f"data/{name}.csv"], "csv", type="table",
                                 title=f"{name} (CSV)", description=schema.get("description", ""))
                       | {"schema": schema_path})
@@ -76,7 +78,7 @@ def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, An
                                  description=f"The Table Schema of `{name}`: columns, types, constraints and keys."))
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
     descriptor.update({k: v for k, v in package.metadata.items() if k != "article"})
-    descriptor["resources"] = [_article_resource(package), *tables, *parquet, *schemas]
+    descriptor["resources"] = [article, *tables, *parquet, *schemas]
     files["datapackage.json"] = json_bytes(descriptor)
     return files, descriptor
 

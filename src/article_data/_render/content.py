@@ -176,12 +176,10 @@ def _speakers(quotes: list[dict[str, Any]], entities: Mapping[str, Entity]) -> d
 
 def load_content(pkg: Package) -> Content:
     """Load the descriptor, the text and every table of ``pkg`` (hashes verified)."""
-    from .. import TABLES
-
     descriptor = pkg.descriptor()
     version = pkg.version
     text = pkg.article_text()
-    tables = {name: _records(pkg.load(name)) for name in TABLES}
+    tables = {name: _records(pkg.load(name)) for name in pkg.tables}
     entities = _entities(tables)
     return Content(
         descriptor=descriptor,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._vocabulary import LABELS
+from .._vocabulary import LABELS, quoted
 from .content import Content, entity_kind, mention_key, number, speaker_key, words
 from .segments import Span
 
@@ -20,11 +20,11 @@ _QUALIFIERS = LABELS["figures.qualifier"]
 
 
 def quote_title(content: Content, quote: Mapping[str, Any]) -> str:
-    """``"<speaker> — <quote type>, cue “<cue>” (quote <id>)"``, or the type alone for non-speech."""
+    """``"<speaker> — <quote type>, cue "<cue>" (quote <id>)"`` (in the article's marks), or the type alone."""
     quote_type = str(quote["quote_type"])
     what = _QUOTE_TYPES.get(quote_type, words(quote_type))
     key = speaker_key(quote)
-    cue = f", cue “{quote['cue']}”" if quote.get("cue") else ""
+    cue = f", cue {quoted(quote['cue'])}" if quote.get("cue") else ""
     if key is None:
         return f"{what[0].upper()}{what[1:]} (quote {quote['quote_id']})"
     return f"{content.speakers[key].label} — {what}{cue} (quote {quote['quote_id']})"
@@ -51,7 +51,7 @@ def _mention(content: Content, mention: Mapping[str, Any]) -> Span:
     kind = key.partition(":")[0]
     title = f"{entity.name if entity else key} — {kind}"
     if mention_type != "name":
-        title += f" (descriptive mention “{mention['text']}”)"
+        title += f" (descriptive mention {quoted(mention['text'])})"
     attrs = [("data-mention-id", str(mention["mention_id"])), ("data-entity", key)]
     if key in content.anchors:
         attrs.insert(0, ("href", f"#{content.anchors[key]}"))
@@ -77,7 +77,7 @@ def _figure(figure: Mapping[str, Any]) -> Span:
 
 
 def _defect(defect: Mapping[str, Any]) -> Span:
-    correction = f" → “{defect['correction']}”" if defect.get("correction") else " (no correction given)"
+    correction = f" → {quoted(defect['correction'])}" if defect.get("correction") else " (no correction given)"
     title = f"Defect {defect['defect_id']}: {words(defect['kind'])}{correction}. {defect['note']}"
     attrs = (("data-defect-id", str(defect["defect_id"])), ("data-defect-kind", str(defect["kind"])))
     return Span("defect", str(defect["defect_id"]), int(defect["char_start"]), int(defect["char_end"]),

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from . import sections
 from .content import Content, load_content
-from .markup import Markup, element, void
 from .marks import all_spans
+from .markup import Markup, element, void
 
 if TYPE_CHECKING:
     from .._package import Package

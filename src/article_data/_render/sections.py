@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._version import __version__
-from .._vocabulary import LABELS
+from .._vocabulary import LABELS, OPENING_MARK, quoted
 from .content import Content, Entity, mention_key, speaker_key, words
 from .markup import Markup, element, escape, join
 from .segments import Span, emit, segment_tree
@@ -63,7 +63,7 @@ def article(content: Content, spans: Sequence[Span]) -> Markup:
 def notice(content: Content) -> Markup:
     """The provenance notice: what the descriptor says of the copy, with its sources folded away."""
     description = str(content.descriptor.get("description") or "")
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", description)
+    sentences = re.split(rf"(?<=[.!?])\s+(?=[A-Z\"{OPENING_MARK}])", description)
     # Lead with what the descriptor says of the copy's provenance; the rest goes in the details.
     lead = " ".join(s for s in sentences if re.search(r"paraphras|copy of", s, re.IGNORECASE)) or description
     sources = [s for s in content.descriptor.get("sources") or [] if isinstance(s, dict)]
@@ -90,7 +90,7 @@ def _legend_rows(spk: str) -> list[tuple[Markup, str, Markup]]:
         (sample("said", f"q {spk} q-speech"), "Speech",
          see("direct, partial or unmarked, in the speaker’s colour (see ", "Speakers", "#speakers", ")")),
         (sample("reported", f"q {spk} q-reported"), "Reported speech", escape("indirect speech: lighter tint, same colour")),
-        (sample("“term”", "q q-plain"), "Not speech", escape("names and scare quotes, in grey")),
+        (sample(quoted("term"), "q q-plain"), "Not speech", escape("names and scare quotes, in grey")),
         (sample("Kyiv", "m m-name"), "Mention",
          see("linked to its entry under ", "People, organizations, places", "#entities")),
         (sample("capital", "m m-descriptive"), "Descriptive mention", escape("a phrase that refers to an entity")),
@@ -171,7 +171,7 @@ def _entity_facts(entity: Entity) -> str:
     else:
         facts.append(entity.category)
     if row.get("aliases"):
-        facts.append("printed as " + " / ".join(f"“{a.strip()}”" for a in str(row["aliases"]).split("|")))
+        facts.append("printed as " + " / ".join(quoted(a.strip()) for a in str(row["aliases"]).split("|")))
     if row.get("wikidata_id"):
         facts.append(f"Wikidata {row['wikidata_id']}")
     return " · ".join(facts)
@@ -235,6 +235,6 @@ def footer(content: Content) -> Markup:
     title = content.descriptor.get("title") or content.descriptor.get("name") or ""
     counts = (f"{len(content.rows('quotes'))} quotations, {len(content.rows('mentions'))} mentions, "
               f"{len(content.rows('figures'))} figures, {len(content.rows('defects'))} defects")
-    made = (f"Rendered by article-data {__version__} from the data package “{title}”, "
+    made = (f"Rendered by article-data {__version__} from the data package {quoted(title)}, "
             f"version {content.version}: {counts}, every mark placed from the tables’ character offsets.")
     return element("footer", element("p", made), element("p", rights) if rights else "", class_="page-footer")

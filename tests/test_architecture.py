@@ -1,0 +1,135 @@
+"""The one-way architecture: no import cycle, no edge from the library into the build, each fact in one file."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+SRC = ROOT / "src"
+PACKAGES = ("article_data", "article_data_build", "article_data_bench")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """The project modules a file imports (absolute or relative, at any depth of the file)."""
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            if node.module or not node.level:  # `from . import x` imports the submodule x, not the package
+                found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.split(".")[0] in PACKAGES}
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for package in PACKAGES for p in (SRC / package).rglob("*.py")}
+    return {name: {m for m in imports(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def test_the_library_never_imports_the_build_or_the_benchmark() -> None:
+    """No module of article_data imports article_data_build or article_data_bench."""
+    edges = [(a, b) for a, targets in graph().items() if a.startswith("article_data.") or a == "article_data"
+             for b in targets if b.split(".")[0] != "article_data"]
+    assert edges == []
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    """Following imports between the project's modules never comes back to where it started."""
+    edges = graph()
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, path: list[str]) -> bool:
+        state[node] = 1
+        for target in sorted(edges[node]):
+            if state.get(target) == 1:
+                cycle.extend([*path[path.index(target):], target] if target in path else [node, target])
+                return True
+            if state.get(target) is None and visit(target, [*path, target]):
+                return True
+        state[node] = 2
+        return False
+
+    for start in sorted(edges):
+        if state.get(start) is None and visit(start, [start]):
+            break
+    # Package __init__ modules that re-export their own submodules are not cycles of logic.
+    assert not cycle or all(part.count(".") == 0 or part.rsplit(".", 1)[0] == cycle[0] for part in cycle[1:]), cycle
+
+
+def code_files() -> list[Path]:
+    return [p for package in PACKAGES for p in (SRC / package).rglob("*.py")]
+
+
+#: A fact -> (a pattern that states it, the one file allowed to state it).
+FACTS = {
+    "the quote-type groups": (r'"direct", "partial"', "article_data/_vocabulary.py"),
+    "the closing mark": (r"\\u201d|”", "article_data/_vocabulary.py"),
+    "date precision from the length of an ISO date": (r'\{4: "year"', "article_data/_vocabulary.py"),
+    "the entity table to id column map": (r'"people": "person_id"', "article_data/_vocabulary.py"),
+    "the sha256: prefix": (r'"sha256:"', "article_data/_hashes.py"),
+    "the Parquet media type": (r"application/(x-parquet|vnd\.apache\.parquet)", "article_data/_vocabulary.py"),
+    "the Table Schema type map": (r'"integer": \(', "article_data/_types.py"),
+    "the table list": (r'"paragraphs",\s*"quotes",\s*"people"', None),
+}
+
+
+@pytest.mark.parametrize("fact", list(FACTS))
+def test_each_fact_is_stated_in_one_file(fact: str) -> None:
+    """grep finds each shared fact in exactly one source file (or, for the table list, in no code at all)."""
+    pattern, home = FACTS[fact]
+    where = sorted(str(p.relative_to(SRC)) for p in code_files() if re.search(pattern, p.read_text(encoding="utf-8")))
+    assert where == ([home] if home else []), where
+
+
+def test_organization_is_spelled_one_way_in_code() -> None:
+    """The code says "organization" (as the tables do), never "organisation"."""
+    assert [str(p) for p in code_files() if "organisation" in p.read_text(encoding="utf-8")] == []
+
+
+def code_lines(node: ast.AST, source: list[str], docstrings: set[int]) -> int:
+    """Lines of code in a function or class: not blank, not a comment, not a docstring."""
+    span = range(node.lineno, (node.end_lineno or node.lineno) + 1)  # type: ignore[attr-defined]
+    return sum(1 for i in span if i not in docstrings and source[i - 1].strip() and not source[i - 1].strip().startswith("#"))
+
+
+def docstring_lines(tree: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            lines |= set(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
+    return lines
+
+
+def test_no_module_or_function_is_too_big() -> None:
+    """No module over 400 lines, no function or class over 85 lines of code (docstrings and comments aside)."""
+    too_big = []
+    for path in code_files():
+        rel = str(path.relative_to(SRC))
+        text = path.read_text(encoding="utf-8")
+        source = text.splitlines()
+        if len(source) > 400:
+            too_big.append(f"{rel}: {len(source)} lines")
+        tree = ast.parse(text)
+        docs = docstring_lines(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and code_lines(node, source, docs) > 85:
+                too_big.append(f"{rel}:{node.lineno} {node.name}: {code_lines(node, source, docs)} lines of code")
+    assert not too_big, too_big
