@@ -32,13 +32,13 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
 
     The result has consistent hashes, so only the rules of the guide can object to it.
     """
-    import pandas as pd
 
     from article_data import Package
     from article_data._formats import csv_bytes, parquet_bytes
+    from article_data._rows import records
     from article_data._hashes import sha256
 
-    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+    rows = records(frame)
     fields = Package(root).table_schema(table)["fields"]
     descriptor = json.loads((root / "datapackage.json").read_text())
     for resource in descriptor["resources"]:

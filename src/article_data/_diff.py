@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ArticleDataError
+from ._rows import records
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -119,18 +120,8 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _plain(value: Any) -> Any:
-    """A cell as a plain Python value, None for every kind of missing."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
-
-
 def _rows(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
-    records = frame.astype(object).to_dict("records")
-    return {str(r[key]): {str(k): _plain(v) for k, v in r.items()} for r in records}
+    return {str(row[key]): row for row in records(frame)}
 
 
 def _field_kinds(schema: dict[str, Any]) -> dict[str, tuple[str, list[str] | None]]:

@@ -9,36 +9,19 @@ written by the build's own writer, hashes and all, so it validates.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from article_data import Package
 from article_data._package import default_root
+from article_data._rows import records
 from article_data._tableschema import check_table_schema
 
 from .model import BuiltPackage
 from .writer import write_package
 
-__all__ = ["frame_rows", "scaled_package", "synthesize"]
-
-
-def _plain(value: Any) -> Any:
-    """A frame cell as the writer expects it: None for missing, ISO strings for dates."""
-    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a NumPy scalar
-        return value.item()
-    return value
-
-
-def frame_rows(frame: Any) -> list[dict[str, Any]]:
-    """A DataFrame's rows as plain dicts (None for missing, ISO dates)."""
-    return [{str(k): _plain(v) for k, v in record.items()} for record in frame.astype(object).to_dict("records")]
+__all__ = ["scaled_package", "synthesize"]
 
 
 def _id_columns(name: str, schema: Mapping[str, Any]) -> list[str]:
@@ -90,7 +73,7 @@ def scaled_package(source: Package, scale: int) -> BuiltPackage:
     text = source.article_text()
     frames = source.load_all()
     schemas = {name: source.table_schema(name) for name in source.tables}
-    tables = {name: _replicate(frame_rows(frames[name]), scale, _id_columns(name, schema),
+    tables = {name: _replicate(records(frames[name]), scale, _id_columns(name, schema),
                                _offset_steps(text, len(frames["paragraphs"]), schema))
               for name, schema in schemas.items()}
     return BuiltPackage(article="\n".join([text] * scale).encode("utf-8"), tables=tables, schemas=schemas,

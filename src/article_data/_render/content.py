@@ -9,14 +9,14 @@ order of their first quotation, each with a colour of :data:`PALETTE`.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._rows import records
 from .._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from .._package import Package
 
@@ -45,21 +45,6 @@ def entity_kind(table: str) -> str:
     ('person', 'organization')
     """
     return ENTITY_ID_COLUMNS[table].removesuffix("_id")
-
-
-def _na(value: object) -> bool:
-    """True for None, NaN, pandas.NA and NaT: the missing values a loaded table holds."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame as plain dicts with missing values as None."""
-    rows: list[dict[Hashable, Any]] = frame.astype(object).to_dict("records")
-    return [{str(k): (None if _na(v) else v) for k, v in row.items()} for row in rows]
 
 
 def number(value: object) -> str:
@@ -179,7 +164,7 @@ def load_content(pkg: Package) -> Content:
     descriptor = pkg.descriptor()
     version = pkg.version
     text = pkg.article_text()
-    tables = {name: _records(pkg.load(name)) for name in pkg.tables}
+    tables = {name: records(pkg.load(name)) for name in pkg.tables}
     entities = _entities(tables)
     return Content(
         descriptor=descriptor,
