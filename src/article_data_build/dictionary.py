@@ -33,6 +33,11 @@ def _notes(name: str, field: Mapping[str, Any], primary_key: tuple[str, ...], re
     return "; ".join(notes)
 
 
+def _cell(text: str) -> str:
+    """A Markdown table cell: ``|`` ends a cell even inside backticks, so it is escaped."""
+    return text.replace("|", "\\|")
+
+
 def data_dictionary(package: BuiltPackage) -> str:
     """The data dictionary (Markdown): every table's columns, types, constraints and descriptions."""
     out = [
@@ -54,6 +59,7 @@ def data_dictionary(package: BuiltPackage) -> str:
         for field in schema["fields"]:
             required = "yes" if field.get("constraints", {}).get("required", False) else ""
             notes = _notes(name, field, checked.primary_key, references)
-            out.append(f"| `{field['name']}` | {field['type']} | {required} | {notes} | {field.get('description', '')} |")
+            out.append(f"| `{field['name']}` | {field['type']} | {required} | {_cell(notes)} | "
+                       f"{_cell(field.get('description', ''))} |")
         out.append("")
     return "\n".join(out) + "\n"

@@ -59,6 +59,24 @@ def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
     return chosen
 
 
+def _entries(inputs: Inputs, edits: dict[str, Any], key: str) -> list[Row]:
+    """The mappings listed under ``key`` in mentions.yaml; anything else is a problem with its line."""
+    where_ = "annotations/mentions.yaml"
+    listed = edits.get(key) or []
+    if not isinstance(listed, list):
+        inputs.problem(where_, edits.get("__line__"), f"{key!r} must be a list of entries, found {listed!r:.60}")
+        return []
+    entries = []
+    for entry in listed:
+        if not isinstance(entry, dict):
+            inputs.problem(where_, edits.get("__line__"), f"{key}: expected a mapping with text and an entity, "
+                           f"found {entry!r:.60}")
+            continue
+        entry["__file__"] = where_
+        entries.append(entry)
+    return entries
+
+
 def _edits(inputs: Inputs, article: Article, chosen: list[Mention],
            known: dict[str, set[str]], mention_types: list[str]) -> list[Mention]:
     """mentions.yaml: computed mentions excluded, descriptive (and other) mentions added."""
@@ -66,17 +84,15 @@ def _edits(inputs: Inputs, article: Article, chosen: list[Mention],
     if not isinstance(edits, dict) or set(edits) - {"exclude", "add", "__line__"}:
         inputs.problem("annotations/mentions.yaml", None, "expected a mapping with the keys 'exclude' and 'add'")
         edits = {}
-    for entry in edits.get("exclude") or []:
-        entry["__file__"] = "annotations/mentions.yaml"
-        span = locate(inputs, article, entry) if isinstance(entry, dict) else None
+    for entry in _entries(inputs, edits, "exclude"):
+        span = locate(inputs, article, entry)
         if span is None:
             continue
         if not [c for c in chosen if (c[0], c[1]) == span[:2]]:
             inputs.problem(*where(entry), f"exclude {entry.get('text')!r}: no computed mention there to exclude")
         chosen = [c for c in chosen if (c[0], c[1]) != span[:2]]
-    for entry in edits.get("add") or []:
-        entry["__file__"] = "annotations/mentions.yaml"
-        span = locate(inputs, article, entry) if isinstance(entry, dict) else None
+    for entry in _entries(inputs, edits, "add"):
+        span = locate(inputs, article, entry)
         if span is None:
             continue
         targets = [(t, entry[reference_key(t)]) for t in ENTITY_ID_COLUMNS if entry.get(reference_key(t))]
