@@ -13,10 +13,10 @@ from article_data._errors import (
     DescriptorError,
     FormatError,
     IntegrityError,
-    Problem,
     UnknownTableError,
     ValidationError,
 )
+from article_data._problem import Problem
 
 
 def test_errors_all_derive_from_article_data_error() -> None:

@@ -21,7 +21,6 @@ from ._errors import (
     DescriptorError,
     FormatError,
     IntegrityError,
-    Problem,
     UnknownTableError,
     ValidationError,
 )
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     import pandera.pandas as pa_schema
 
     from ._diff import PackageDiff
+    from ._problem import Problem
     from ._render import render_html
 
     TABLES: tuple[str, ...]
@@ -79,6 +79,10 @@ def __getattr__(name: str) -> object:
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
+    if name == "Problem":  # with the validation, on first use
+        from ._problem import Problem
+
+        return Problem
     if name == "render_html":  # the page builder loads on first use
         from ._render import render_html
 

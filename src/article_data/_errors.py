@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from ._problem import Problem
 
 __all__ = [
     "ArticleDataError",
     "DescriptorError",
     "FormatError",
     "IntegrityError",
-    "Problem",
     "UnknownTableError",
     "ValidationError",
 ]
@@ -47,30 +46,6 @@ class UnknownTableError(ArticleDataError, KeyError):
 
     def __str__(self) -> str:  # KeyError would print the repr of the message
         return str(self.args[0])
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation failure: where it is and what is wrong.
-
-    Examples
-    --------
-    >>> str(Problem("quotes", "q07", "speaker_person_id", "not found in people.person_id"))
-    'quotes[q07].speaker_person_id: not found in people.person_id'
-    """
-
-    table: str
-    row_id: str | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.table
-        if self.row_id is not None:
-            where += f"[{self.row_id}]"
-        if self.column is not None:
-            where += f".{self.column}"
-        return f"{where}: {self.message}"
 
 
 class FormatError(ArticleDataError, ValueError):

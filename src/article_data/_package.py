@@ -7,10 +7,7 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from ._archive import ZipSource, is_archive
 from ._errors import ArticleDataError, UnknownTableError
-from ._files import FolderSource
-from ._reader import Reader
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -20,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
+    from ._reader import Reader
     from ._types import Format
 
 __all__ = ["Package", "Tables", "default_root"]
@@ -104,8 +102,12 @@ class Package:
     """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
+        from ._archive import ZipSource, is_archive  # loaded on first use: `import article_data` stays cheap
+        from ._files import FolderSource
+        from ._reader import Reader
+
         self.root = Path(root)
-        self._reader = Reader(ZipSource(self.root) if is_archive(self.root) else FolderSource(self.root))
+        self._reader: Reader = Reader(ZipSource(self.root) if is_archive(self.root) else FolderSource(self.root))
 
     def __repr__(self) -> str:
         return f"Package({str(self.root)!r})"

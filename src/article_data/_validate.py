@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import ArticleDataError, Problem, ValidationError
+from ._errors import ArticleDataError, ValidationError
+from ._problem import Problem
 from ._spans import ArticleIndex, mismatched_rows
 from ._tables import table_frame
 from ._vocabulary import CLOSING_MARK, MARKED_TYPES, OPENING_MARK
