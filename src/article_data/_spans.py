@@ -74,10 +74,17 @@ def mismatched_rows(index: ArticleIndex, starts: Any, ends: Any, texts: Any) -> 
         if total == 0:
             continue
         row_firsts = np.cumsum(row_lengths) - row_lengths
-        within = np.arange(total, dtype=np.int64) - np.repeat(row_firsts, row_lengths)
-        article_idx = np.repeat(byte_starts[rows], row_lengths) + within
-        text_idx = np.repeat(text_offsets[rows], row_lengths) + within
-        differs = index.bytes[article_idx] != text_bytes[text_idx]
+        if rows[-1] - rows[0] + 1 == len(rows):
+            # Consecutive rows (the usual case): their texts are one slice of the text buffer,
+            # and each byte's article position is its buffer position plus its row's shift.
+            first, last = text_offsets[rows[0]], text_offsets[rows[-1] + 1]
+            shift = np.repeat(byte_starts[rows] - text_offsets[rows], row_lengths)
+            differs = index.bytes[np.arange(first, last, dtype=np.int64) + shift] != text_bytes[first:last]
+        else:
+            within = np.arange(total, dtype=np.int64) - np.repeat(row_firsts, row_lengths)
+            article_idx = np.repeat(byte_starts[rows], row_lengths) + within
+            text_idx = np.repeat(text_offsets[rows], row_lengths) + within
+            differs = index.bytes[article_idx] != text_bytes[text_idx]
         if differs.any():
             nonempty = row_lengths > 0
             per_row = np.add.reduceat(differs, row_firsts[nonempty])
