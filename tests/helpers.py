@@ -35,8 +35,8 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
 
     from article_data import Package
     from article_data._formats import csv_bytes, parquet_bytes
-    from article_data._rows import records
     from article_data._hashes import sha256
+    from article_data._rows import records
 
     rows = records(frame)
     fields = Package(root).table_schema(table)["fields"]
@@ -112,3 +112,29 @@ def fifo(path: Path) -> None:
     """Replace a file with a FIFO of the same name (opening it for reading would block)."""
     path.unlink()
     os.mkfifo(path)
+
+
+def declare(root: Path, rel: str, data: bytes) -> None:
+    """Write a file of the package and declare its new size and sha256, so only its content is wrong."""
+    from article_data._hashes import sha256
+
+    (root / rel).write_bytes(data)
+
+    def change(descriptor: dict[str, Any]) -> None:
+        entry = next(r for r in descriptor["resources"] if r["path"] == rel)
+        entry["bytes"], entry["hash"] = len(data), sha256(data)
+
+    edit_descriptor(root, change)
+
+
+#: The start of a script that counts, with an audit hook, every open() of a file under sys.argv[1].
+OPEN_COUNTER = """
+import collections, json, os, sys
+root = os.path.realpath(sys.argv[1])
+opened = collections.Counter()
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.path.realpath(os.fsdecode(args[0]))
+        if path.startswith(root + os.sep):
+            opened[os.path.relpath(path, root)] += 1
+"""

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import BIN, fifo, run
+from helpers import BIN, OPEN_COUNTER, fifo, run
 
 import article_data as ad
 from article_data import _files
@@ -115,18 +115,10 @@ def test_a_folder_swapped_for_a_symlink_while_opening_is_refused(package_copy: P
         ad.Package(package_copy).load("places", format="csv")
 
 
-AUDIT = textwrap.dedent('''
-    import collections, json, os, sys
+AUDIT = OPEN_COUNTER + textwrap.dedent('''
     import pandas, pyarrow, pyarrow.parquet, pyarrow.csv, pandera.pandas, numpy, duckdb
     import article_data as ad
     from article_data import _validate, _pandera, _spans, _sql
-    root = os.path.realpath(sys.argv[1])
-    opened = collections.Counter()
-    def hook(event, args):
-        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-            path = os.path.realpath(os.fsdecode(args[0]))
-            if path.startswith(root + os.sep):
-                opened[os.path.relpath(path, root)] += 1
     sys.addaudithook(hook)
     getattr(ad.Package(sys.argv[1]), sys.argv[2])()
     print(json.dumps(opened))

@@ -8,9 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BIN, ROOT, edit_descriptor, edit_schema, resource, run
+from helpers import (
+    BIN,
+    OPEN_COUNTER,
+    ROOT,
+    declare,
+    edit_descriptor,
+    edit_schema,
+    resource,
+    run,
+)
 
-from article_data._errors import DescriptorError, FormatError, IntegrityError, UnknownTableError
+from article_data._errors import (
+    DescriptorError,
+    FormatError,
+    IntegrityError,
+    UnknownTableError,
+)
 from article_data._files import FolderSource
 from article_data._hashes import sha256
 from article_data._reader import FORMATS, Reader
@@ -21,17 +35,6 @@ TABLES = tuple(r["name"] for r in json.loads((ROOT / "datapackage.json").read_te
 
 def reader_of(root: Path) -> Reader:
     return Reader(FolderSource(root))
-
-
-def declare(root: Path, rel: str, data: bytes) -> None:
-    """Write a file of the package and declare its new size and sha256 in datapackage.json."""
-    (root / rel).write_bytes(data)
-
-    def change(descriptor: dict[str, Any]) -> None:
-        entry = next(r for r in descriptor["resources"] if r["path"] == rel)
-        entry["bytes"], entry["hash"] = len(data), sha256(data)
-
-    edit_descriptor(root, change)
 
 
 def test_reader_reads_the_descriptor_once(package_copy: Path) -> None:
@@ -187,17 +190,9 @@ def test_reader_schema_does_not_keep_unverified_bytes(package_copy: Path) -> Non
         reader.schema("figures")
 
 
-AUDIT = textwrap.dedent('''
-    import collections, json, os, sys
+AUDIT = OPEN_COUNTER + textwrap.dedent('''
     from article_data._files import FolderSource
     from article_data._reader import Reader
-    root = os.path.realpath(sys.argv[1])
-    opened = collections.Counter()
-    def hook(event, args):
-        if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-            path = os.path.realpath(os.fsdecode(args[0]))
-            if path.startswith(root + os.sep):
-                opened[os.path.relpath(path, root)] += 1
     sys.addaudithook(hook)
     reader = Reader(FolderSource(sys.argv[1]))
     if sys.argv[2] == "read-first":

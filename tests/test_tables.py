@@ -6,17 +6,15 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT, edit_descriptor
+from helpers import ROOT, declare
 
 from article_data._errors import ArticleDataError, IntegrityError, UnknownTableError
 from article_data._files import FolderSource
-from article_data._hashes import sha256
 from article_data._reader import Reader
 from article_data._tables import load_arrow, load_frame
 from article_data._types import arrow_schema
@@ -28,17 +26,6 @@ LOADERS = {"load_frame": load_frame, "load_arrow": load_arrow}
 
 def reader_of(root: Path) -> Reader:
     return Reader(FolderSource(root))
-
-
-def declare(root: Path, rel: str, data: bytes) -> None:
-    """Write a file of the package and declare its new size and sha256, so only its content is wrong."""
-    (root / rel).write_bytes(data)
-
-    def change(descriptor: dict[str, Any]) -> None:
-        entry = next(r for r in descriptor["resources"] if r["path"] == rel)
-        entry["bytes"], entry["hash"] = len(data), sha256(data)
-
-    edit_descriptor(root, change)
 
 
 def flip(path: Path, at: int) -> None:
