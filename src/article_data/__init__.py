@@ -35,12 +35,13 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from ._diff import PackageDiff
+    from . import _diff
     from ._problem import Problem
     from ._render import render_html
 
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
+    _diff = LazyModule("article_data._diff")
     duckdb = LazyModule("duckdb")
     pd = LazyModule("pandas")
     pa_schema = LazyModule("pandera.pandas")
@@ -145,7 +146,7 @@ def validate() -> None:
     _default_package().validate()
 
 
-def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathLike[str] | None" = None) -> "PackageDiff":
+def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathLike[str] | None" = None) -> "_diff.PackageDiff":
     """Compare two packages: folders, zip archives or released versions (``"1.0.0"``); see :mod:`article_data._diff`.
 
     ``new`` defaults to the bundled package. The result lists, per table, the rows added,

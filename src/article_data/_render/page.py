@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING
 
+from .._package import Package
 from . import sections
 from .content import Content, load_content
 from .marks import all_spans
 from .markup import Markup, element, void
-
-if TYPE_CHECKING:
-    from .._package import Package
 
 __all__ = ["document", "render_html", "speaker_colours"]
 
