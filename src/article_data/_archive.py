@@ -14,22 +14,20 @@ ever decompressed (a zip bomb stops there), and a member that compresses more th
 from __future__ import annotations
 
 import os
-import re
 import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from ._descriptor import check_relative_path
 from ._errors import ArticleDataError, DescriptorError, IntegrityError
-from ._files import FIX, file_kind, integrity_fields
-from ._hashes import sha256
+from ._files import FIX, check_digest, file_kind, integrity_fields
 
 __all__ = ["ARCHIVE_LIMIT", "MAX_RATIO", "ZipSource", "is_archive"]
 
 #: The largest archive opened (bytes), and the largest compression ratio of one member.
 ARCHIVE_LIMIT = 1 << 30
 MAX_RATIO = 1000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
@@ -112,12 +110,25 @@ class ZipSource:
         if len(data) != member.file_size:
             raise error(f"{shown}: holds {len(data)} bytes where the archive lists {member.file_size}. {FIX}",
                         **integrity_fields(error, shown, str(member.file_size), str(len(data))))
-        if digest is not None:
-            actual = sha256(data)
-            if actual != digest:
-                raise error(f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
-                            f"The file was changed or damaged. {FIX}", **integrity_fields(error, shown, digest, actual))
+        check_digest(shown, data, digest, error)
         return data
+
+
+def _bad_member(name: str, info: zipfile.ZipInfo, seen: dict[str, zipfile.ZipInfo]) -> str | None:
+    """Why a member may not be read, or None."""
+    try:  # a member name follows the rule for a path in the descriptor
+        check_relative_path(name, name)
+    except DescriptorError:
+        return "is absolute, escapes the archive or holds a control character"
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "is a symbolic link"
+    if info.flag_bits & 0x1:
+        return "is encrypted"
+    if info.compress_type not in _METHODS:
+        return f"uses compression method {info.compress_type}, not stored or deflated"
+    if name in seen:
+        return "appears twice"
+    return None
 
 
 def _check_directory(archive: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
@@ -128,20 +139,9 @@ def _check_directory(archive: zipfile.ZipFile, where: str) -> dict[str, zipfile.
         raise ValueError(f"{len(entries)} members")
     for info in entries:
         name = info.filename
-        parts = PurePosixPath(name).parts
         if info.is_dir():
             continue
-        bad = None
-        if not name or name.startswith("/") or _CONTROL.search(name) or ".." in parts or re.match(r"[A-Za-z]:", name):
-            bad = "is absolute, escapes the archive or holds a control character"
-        elif stat.S_ISLNK(info.external_attr >> 16):
-            bad = "is a symbolic link"
-        elif info.flag_bits & 0x1:
-            bad = "is encrypted"
-        elif info.compress_type not in _METHODS:
-            bad = f"uses compression method {info.compress_type}, not stored or deflated"
-        elif name in members:
-            bad = "appears twice"
+        bad = _bad_member(name, info, members)
         if bad is not None:
             raise DescriptorError(f"{where}: the member {name!r:.120} {bad}; refused")
         members[name] = info

@@ -140,6 +140,8 @@ class Descriptor:
     tables: tuple[str, ...]
     #: Every resource by its path, so a schema file's hash is found in constant time.
     paths: Mapping[str, Resource]
+    #: The paths tables name as their Table Schema.
+    schema_paths: frozenset[str]
 
 
 def _resource(item: object, index: int, where: str) -> Resource:
@@ -194,4 +196,6 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
         raise DescriptorError(f"{where}: expected a 'version' such as '1.0.0', found {version!r:.60}")
     tables = tuple(r.name for r in resources.values() if r.is_table)
     paths = {r.path: r for r in resources.values()}
-    return Descriptor(where=where, data=data, version=version, resources=resources, tables=tables, paths=paths)
+    schema_paths = frozenset(r.schema for r in resources.values() if isinstance(r.schema, str))
+    return Descriptor(where=where, data=data, version=version, resources=resources, tables=tables, paths=paths,
+                      schema_paths=schema_paths)

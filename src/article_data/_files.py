@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from ._errors import ArticleDataError, DescriptorError, IntegrityError
 from ._hashes import sha256
 
-__all__ = ["FIX", "FolderSource", "Source", "file_kind", "integrity_fields"]
+__all__ = ["FIX", "FolderSource", "Source", "check_digest", "file_kind", "integrity_fields"]
 
 FIX = (
     "Restore the file from the release it came from (reinstall the pinned article-data "
@@ -143,13 +144,7 @@ class FolderSource:
         if len(data) != info.st_size:
             raise error(f"{shown}: changed while it was read (expected {info.st_size} bytes, read {len(data)}). {FIX}",
                         **integrity_fields(error, shown, str(info.st_size), str(len(data))))
-        if digest is not None:
-            actual = sha256(data)
-            if actual != digest:
-                raise error(
-                    f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
-                    f"The file was changed or damaged. {FIX}{self.swap_in_progress()}",
-                    **integrity_fields(error, shown, digest, actual))
+        check_digest(shown, data, digest, error, hint=self.swap_in_progress)
         return data
 
 
@@ -175,6 +170,17 @@ def swap_hint(root: Path) -> str:
     return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
             f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
             f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+
+
+def check_digest(shown: str, data: bytes, digest: str | None, error: type[ArticleDataError],
+                 hint: Callable[[], str] = str) -> None:
+    """Raise ``error`` naming ``shown`` when ``data`` does not hash to ``digest`` (None: no check)."""
+    if digest is None:
+        return
+    actual = sha256(data)
+    if actual != digest:
+        raise error(f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
+                    f"The file was changed or damaged. {FIX}{hint()}", **integrity_fields(error, shown, digest, actual))
 
 
 def integrity_fields(error: type[ArticleDataError], path: str, expected: str | None, actual: str) -> dict[str, str]:

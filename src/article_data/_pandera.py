@@ -11,10 +11,9 @@ tables or the article text live in :mod:`article_data._validate`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ._tableschema import TableSchema, anchored, check_table_schema
+from ._tableschema import TableSchema, anchored
 from ._types import enum_of, is_required, pandas_dtype
 from ._vocabulary import (
     DATE_PRECISIONS,
@@ -208,15 +207,18 @@ def _build(name: str, table_schema: TableSchema) -> pa.DataFrameSchema:
     )
 
 
-@lru_cache(maxsize=64)
-def _cached(name: str, schema_json: str, where: str) -> pa.DataFrameSchema:
-    import json
-
-    return _build(name, check_table_schema(json.loads(schema_json), where))
+#: Built schemas by (table, the Table Schema's JSON): building one costs milliseconds, so each is built once.
+_BUILT: dict[tuple[str, str], pa.DataFrameSchema] = {}
+_MAX_BUILT = 64
 
 
 def pandera_schema(name: str, table_schema: TableSchema) -> pa.DataFrameSchema:
     """Return the pandera schema of table ``name`` generated from its checked Table Schema."""
     import json
 
-    return _cached(name, json.dumps(table_schema.data, sort_keys=True), table_schema.where)
+    key = (name, json.dumps(table_schema.data, sort_keys=True))
+    if key not in _BUILT:
+        if len(_BUILT) >= _MAX_BUILT:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = _build(name, table_schema)
+    return _BUILT[key]

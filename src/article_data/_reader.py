@@ -91,20 +91,12 @@ class Reader:
 
     def read(self, resource: Resource, *, verify: bool = True) -> bytes:
         """A resource's bytes: kind and size always checked, sha256 when ``verify``."""
-        limit = LIMITS["schema_bytes"] if resource.path in self._schema_paths else None
+        limit = LIMITS["schema_bytes"] if resource.path in self.descriptor.schema_paths else None
         data = self.source.read(resource.path, size=resource.bytes, digest=resource.hash if verify else None,
                                 limit=limit)
-        if verify and resource.path in self._schema_paths:
+        if verify and resource.path in self.descriptor.schema_paths:
             self._schema_bytes[resource.path] = data  # parsed from these bytes, never read twice
         return data
-
-    @property
-    def _schema_paths(self) -> set[str]:
-        paths: set[str] | None = self.__dict__.get("_schema_path_set")
-        if paths is None:
-            paths = {r.schema for r in self.descriptor.resources.values() if isinstance(r.schema, str)}
-            self.__dict__["_schema_path_set"] = paths
-        return paths
 
     def text(self, *, verify: bool = True) -> str:
         """The article text, checked."""
