@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PACKAGE_FILES, ROOT
-
-
-def _copy(names: tuple[str, ...], dest: Path) -> Path:
-    dest.mkdir()
-    for name in names:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name)
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
+from helpers import PACKAGE_FILES, copy_paths
 
 
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     """A copy of the published package (descriptor, data, schemas) in a temporary folder."""
-    return _copy(PACKAGE_FILES, tmp_path / "package")
+    return copy_paths(PACKAGE_FILES, tmp_path / "package")
 
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the build's inputs and outputs, so build tests never touch the repository."""
-    return _copy(("annotations", "schemas", "data", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
+    return copy_paths(("annotations", "schemas", "data", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
 
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:

@@ -18,6 +18,20 @@ BIN = Path(sys.executable).parent
 PACKAGE_FILES = ("datapackage.json", "data", "schemas")
 
 
+def copy_paths(names: tuple[str, ...], dest: Path) -> Path:
+    """Copy files and folders of the repository, by name, into a new folder ``dest``."""
+    import shutil
+
+    dest.mkdir()
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def run(*args: str | Path, cwd: Path | None = None, check: bool = False,
         env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run a command and capture its output as text."""

@@ -15,13 +15,13 @@ from helpers import BIN, ROOT, run
 
 import article_data as ad
 from article_data._hashes import sha256
-from article_data_build.release import package_files, zip_bytes
+from article_data_build.release import published_files, zip_bytes
 
 RELEASE = ROOT / "releases" / "article-data-1.0.0.zip"
 
 
 def current_members() -> dict[str, bytes]:
-    return package_files(root=ROOT)
+    return published_files(root=ROOT)
 
 
 def write_zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]],

@@ -8,12 +8,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import PACKAGE_FILES, ROOT
+from helpers import PACKAGE_FILES, ROOT, copy_paths
 
 import article_data as ad
-from article_data_build.changelog import changelog_block, datasheet_block, main, regenerate, release_date
+from article_data_build.changelog import (
+    changelog_block,
+    datasheet_block,
+    main,
+    regenerate,
+    release_date,
+)
 from article_data_build.model import BuiltPackage
-from article_data_build.release import kept_releases, package_files, write_release
+from article_data_build.release import kept_releases, published_files, write_release
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import package_files as built_files
 from article_data_build.writer import write_package
@@ -180,15 +186,7 @@ def test_changelog_block_shows_removals_text_metadata_and_at_most_forty_ids(curr
 
 def fake_repo(tmp_path: Path) -> Path:
     """A folder with what regenerate needs: CHANGELOG.md, DATASHEET.md, releases/ and the published package."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("CHANGELOG.md", "DATASHEET.md", "releases", *PACKAGE_FILES):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy2(source, root / name)
-    return root
+    return copy_paths(("CHANGELOG.md", "DATASHEET.md", "releases", *PACKAGE_FILES), tmp_path / "repo")
 
 
 def markers(root: Path) -> tuple[ad.Package, ad.Package, str]:
@@ -290,7 +288,7 @@ def test_changelog_regenerate_without_an_earlier_release_does_nothing(tmp_path: 
     shutil.rmtree(root / "releases")
     (root / "releases").mkdir()
     version = ad.Package(root).version
-    write_release(root, package_files(root=root), version)
+    write_release(root, published_files(root=root), version)
     assert list(kept_releases(root)) == [version]
     before = (root / "CHANGELOG.md").read_bytes()
     assert regenerate(root) == {}

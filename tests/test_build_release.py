@@ -17,7 +17,7 @@ from article_data_build.model import BuiltPackage
 from article_data_build.release import (
     check_version,
     kept_releases,
-    package_files,
+    published_files,
     write_release,
     zip_bytes,
 )
@@ -46,7 +46,7 @@ def staged(folder: Path, package: BuiltPackage, version: str) -> Path:
 
 def test_the_same_package_zips_to_the_same_bytes() -> None:
     """zip_bytes is a function of the members: same bytes twice, datapackage.json first, stored, fixed date."""
-    members = package_files(root=ROOT)
+    members = published_files(root=ROOT)
     first, second = zip_bytes(members), zip_bytes(dict(reversed(list(members.items()))))
     assert first == second
     with zipfile.ZipFile(__import__("io").BytesIO(first)) as archive:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from article_data import Package
-from article_data._diff import diff_packages
+from article_data._diff import PackageDiff, diff_packages
 
 from .release import kept_releases
 
@@ -69,9 +69,9 @@ def _ids(ids: Sequence[str], limit: int = 40) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
-def changelog_block(old: Package, new: Package) -> str:
+def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None) -> str:
     """The generated part of a release's CHANGELOG entry: bump, rows per table, what changed, row ids."""
-    diff = diff_packages(old, new)
+    diff = diff or diff_packages(old, new)
     before, after = _rows(old), _rows(new)
     lines = [f"Generated from `article-data diff {old.version} {new.version}`: a **{diff.bump.upper()}** change.", "",
              f"| table | rows in {old.version} | rows in {new.version} | added | corrected | removed |",
@@ -104,9 +104,9 @@ def changelog_block(old: Package, new: Package) -> str:
     return "\n".join(lines)
 
 
-def datasheet_block(old: Package, new: Package) -> str:
+def datasheet_block(old: Package, new: Package, diff: PackageDiff | None = None) -> str:
     """The datasheet's table of what was wrong in the previous release, by table."""
-    diff = diff_packages(old, new)
+    diff = diff or diff_packages(old, new)
     before = _rows(old)
     lines = [f"| table | rows in {old.version} | rows corrected | rows missing (added) | rows removed |",
              "|---|---|---|---|---|"]
@@ -135,11 +135,12 @@ def regenerate(root: Path) -> dict[Path, str]:
     old = Package(kept[previous[-1]])
     changelog, datasheet = root / "CHANGELOG.md", root / "DATASHEET.md"
     marker = f"diff {old.version}..{new.version}"
+    diff = diff_packages(old, new)  # once, for both documents
     return {
         changelog: _replace_block(changelog.read_text(encoding="utf-8"), f"<!-- generated: {marker} -->",
-                                  "<!-- end generated -->", changelog_block(old, new), changelog),
+                                  "<!-- end generated -->", changelog_block(old, new, diff), changelog),
         datasheet: _replace_block(datasheet.read_text(encoding="utf-8"), f"<!-- corrections: {marker} -->",
-                                  "<!-- end corrections -->", datasheet_block(old, new), datasheet),
+                                  "<!-- end corrections -->", datasheet_block(old, new, diff), datasheet),
     }
 
 

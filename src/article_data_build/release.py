@@ -35,7 +35,7 @@ from article_data._hashes import hex_digest, sha256
 
 from .layout import RELEASES
 
-__all__ = ["check_version", "kept_releases", "package_files", "write_release", "zip_bytes"]
+__all__ = ["check_version", "kept_releases", "published_files", "write_release", "zip_bytes"]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME = re.compile(r"article-data-(?P<version>\d+\.\d+\.\d+)\.zip")
@@ -56,7 +56,7 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return sink.getvalue()
 
 
-def package_files(read: dict[str, bytes] | None = None, *, root: Path | None = None,
+def published_files(*, root: Path | None = None,
                   git: tuple[Path, str] | None = None) -> dict[str, bytes]:
     """``datapackage.json`` and every file it names (resources and schemas), from a folder or a git commit."""
     def get(rel: str) -> bytes:
@@ -163,10 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.from_git:
         if not args.version:
             parser.error("--from-git needs --version")
-        members = package_files(git=(args.root, args.from_git))
+        members = published_files(git=(args.root, args.from_git))
         version = args.version
     else:
-        members = package_files(root=args.root)
+        members = published_files(root=args.root)
         version = json.loads(members["datapackage.json"])["version"]
     archive = write_release(args.root, members, version)
     Package(archive).verify()
