@@ -60,7 +60,7 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
             data = csv_bytes(fields, rows) if resource["format"] == "csv" else parquet_bytes(fields, rows)
             (root / resource["path"]).write_bytes(data)
             resource["bytes"], resource["hash"] = len(data), sha256(data)
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    (root / "datapackage.json").write_text(json.dumps(as_fork(descriptor)))
 
 
 def build(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -86,11 +86,20 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def as_fork(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """Mark an edited descriptor as a copy of no release (``+fork``): a changed copy that still claimed a
+    released version would be refused as not being that release (article_data._trust)."""
+    version = str(descriptor.get("version", ""))
+    if "+" not in version:
+        descriptor["version"] = f"{version}+fork"
+    return descriptor
+
+
 def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], object]) -> None:
-    """Rewrite datapackage.json after ``change`` edits its parsed form."""
+    """Rewrite datapackage.json after ``change`` edits its parsed form, as a fork (see :func:`as_fork`)."""
     descriptor = json.loads((root / "datapackage.json").read_text())
     change(descriptor)
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    (root / "datapackage.json").write_text(json.dumps(as_fork(descriptor)))
 
 
 def resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:

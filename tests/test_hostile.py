@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, run
+from helpers import BIN, ROOT, edit_descriptor, run
 
 import article_data as ad
 from article_data import _cli
@@ -93,10 +93,7 @@ def test_damaged_csv_with_verify_false_still_raises_article_data_error(package_c
         assert fault == "flipped byte" and len(frame) == len(ad.load(table))
 
 
-def write_descriptor(root: Path, change: Callable[[dict], object]) -> None:
-    descriptor = json.loads((root / "datapackage.json").read_text())
-    change(descriptor)
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
+write_descriptor = edit_descriptor
 
 
 def resource(descriptor: dict, name: str) -> dict:

@@ -180,14 +180,14 @@ def test_reader_schema_uses_the_bytes_read_already_verified(package_copy: Path) 
     assert reader.schema("figures").names[0] == "figure_id"
 
 
-def test_reader_schema_does_not_keep_unverified_bytes(package_copy: Path) -> None:
-    """Bytes read with verify=False are not kept for schema(): that reads and checks the file itself."""
+def test_reader_schema_bytes_are_hashed_even_with_verify_false(package_copy: Path) -> None:
+    """A Table Schema is always hashed (it decides how everything else is read), whatever ``verify`` says."""
+    path = package_copy / "schemas" / "figures.schema.json"
+    path.write_bytes(path.read_bytes().replace(b"figure", b"fiGure", 1))
     reader = reader_of(package_copy)
-    reader.read(reader.named("figures_schema"), verify=False)
+    with pytest.raises(IntegrityError, match="figures.schema.json: content differs"):
+        reader.read(reader.named("figures_schema"), verify=False)
     assert reader._schema_bytes == {}
-    (package_copy / "schemas" / "figures.schema.json").unlink()
-    with pytest.raises(IntegrityError, match="figures.schema.json: missing"):
-        reader.schema("figures")
 
 
 AUDIT = OPEN_COUNTER + textwrap.dedent('''
@@ -230,14 +230,25 @@ def test_reader_schema_inlined_and_invalid_is_refused_where_it_is(package_copy: 
         reader_of(package_copy).schema("places")
 
 
-def test_reader_schema_file_not_declared_is_read_within_the_limit(package_copy: Path) -> None:
-    """A schema path with no resource of its own is read unhashed; a missing one raises DescriptorError."""
+def test_reader_schema_file_not_declared_is_refused_in_an_untrusted_copy(package_copy: Path) -> None:
+    """A schema path with no resource of its own, in a copy of no known release, is refused before it is read."""
     edit_descriptor(package_copy, lambda d: d["resources"].remove(resource(d, "places_schema")))
     edit_schema(package_copy, "places", lambda s: s.__setitem__("description", "undeclared"), rehash=False)
-    assert reader_of(package_copy).schema("places").data["description"] == "undeclared"
-    (package_copy / "schemas" / "places.schema.json").unlink()
-    with pytest.raises(DescriptorError, match="places.schema.json: missing"):
+    with pytest.raises(DescriptorError, match="places.schema.json: the descriptor names this file but declares no"):
         reader_of(package_copy).schema("places")
+
+
+def test_reader_schema_file_not_declared_in_1_0_0_is_checked_against_the_record(tmp_path: Path) -> None:
+    """1.0.0 never declared its schema files: its copies verify them against the library's record instead."""
+    import zipfile
+
+    with zipfile.ZipFile(ROOT / "releases" / "article-data-1.0.0.zip") as archive:
+        archive.extractall(tmp_path / "old")
+    assert reader_of(tmp_path / "old").schema("places").data["fields"]
+    path = tmp_path / "old" / "schemas" / "places.schema.json"
+    path.write_bytes(path.read_bytes().replace(b'"name"', b'"Name"', 1))
+    with pytest.raises(IntegrityError, match="places.schema.json: content differs"):
+        reader_of(tmp_path / "old").schema("places")
 
 
 def test_reader_schema_that_is_not_json_names_the_file(package_copy: Path) -> None:

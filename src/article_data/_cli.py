@@ -87,8 +87,7 @@ def _info(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     pkg = _package(args)
-    pkg.verify()
-    _say(f"ok: {len(pkg.descriptor()['resources'])} files match their size and sha256 ({pkg.root})")
+    _say(f"ok: {pkg.verify()} ({pkg.root})")
     return 0
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from ._reader import Reader
     from ._types import Format
+    from ._verification import Verification
 
 __all__ = ["Package", "Tables", "default_root"]
 
@@ -157,8 +158,29 @@ class Package:
         resource = self._reader.named("article") if name == "article" else self._reader.resource(name, format)
         return self._reader.source.path(resource.path)
 
-    def verify(self) -> None:
-        """Check every file the descriptor lists (a regular file, its size and sha256) and every Table Schema.
+    @property
+    def known_release(self) -> str | None:
+        """The kept release this copy is by the library's own record, or None for an untrusted copy.
+
+        A copy whose ``datapackage.json`` is byte for byte a release's is that release,
+        and every file is checked against the library's record of it; a copy that claims
+        a released version with other bytes is refused (:class:`IntegrityError`); any
+        other copy is checked against its own descriptor only.
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> ad.Package("releases/article-data-1.0.0.zip").known_release
+        '1.0.0'
+        """
+        release = self._reader.release
+        return None if release is None else release.version
+
+    def verify(self) -> Verification:
+        """Check every file (a regular file, its size and sha256) and every Table Schema; say what the copy is.
+
+        A copy of a kept release is checked against the library's record of that
+        release; any other copy against its own descriptor (see :attr:`known_release`).
 
         Raises
         ------
@@ -170,13 +192,18 @@ class Package:
         Examples
         --------
         >>> import article_data as ad
-        >>> ad.verify()
+        >>> str(ad.Package("releases/article-data-1.1.0.zip").verify())
+        "release 1.1.0: datapackage.json and 28 files match the library's record of that release"
         """
+        from ._verification import Verification
+
         reader = self._reader
-        for resource in reader.descriptor.resources.values():
-            reader.read(resource, verify=True)
+        files = reader.files()
+        for rel in files:
+            reader.read_path(rel, verify=True)
         for name in reader.tables:
             reader.schema(name)
+        return Verification(version=reader.descriptor.version, release=self.known_release, files=len(files))
 
     # -- data -----------------------------------------------------------------
 

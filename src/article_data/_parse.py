@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._bounds import check_values, read_parquet
 from ._types import arrow_schema
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -16,16 +17,15 @@ __all__ = ["parse_table"]
 def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
     """Parse a file's (already checked) bytes into an Arrow table with exactly the schema's columns and types.
 
-    Raises whatever pyarrow raises on damaged input; the caller names the file.
+    Every decode is bounded and every value checked (:mod:`article_data._bounds`).
+    Raises whatever pyarrow raises on damaged input, or ``ValueError``; the caller names the file.
     """
     import pyarrow as pa
 
     fields = list(schema.fields)
     arrow = arrow_schema(fields)
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        table = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True).read()
+        table = read_parquet(data)
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
@@ -47,4 +47,5 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
         raise ValueError(f"expected the columns {list(schema.names)}, found {table.column_names}")
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
+    check_values(table)
     return table

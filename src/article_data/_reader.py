@@ -13,10 +13,7 @@ from ._descriptor import LIMITS, Descriptor, Resource, parse_descriptor, parse_j
 from ._errors import DescriptorError, UnknownTableError
 from ._files import FIX, Source
 from ._tableschema import TableSchema, check_table_schema
-
-TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
-if TYPE_CHECKING:
-    pass
+from ._trust import Release, claimed_release, match_release, refuse_claim
 
 __all__ = ["FORMATS", "Reader"]
 
@@ -31,6 +28,7 @@ class Reader:
     def __init__(self, source: Source) -> None:
         self.source = source
         self._descriptor: Descriptor | None = None
+        self._release: Release | None = None
         self._schemas: dict[str, TableSchema] = {}
         self._schema_bytes: dict[str, bytes] = {}  # schema files already read (and hashed) as resources
 
@@ -40,8 +38,30 @@ class Reader:
         if self._descriptor is None:
             raw = self.source.read(DESCRIPTOR, limit=LIMITS["descriptor_bytes"], error=DescriptorError,
                                    missing="expected a data package folder (or archive) holding datapackage.json")
-            self._descriptor = parse_descriptor(raw, self.source.show(DESCRIPTOR))
+            shown = self.source.show(DESCRIPTOR)
+            release = match_release(raw)  # an exact release is known before anything is parsed
+            descriptor = parse_descriptor(raw, shown)
+            claimed = claimed_release(descriptor.version) if release is None else None
+            if claimed is not None:  # claims a release it is not: refused, naming the first file that differs
+                refuse_claim(claimed, raw, shown, self._check_file)
+            self._release, self._descriptor = release, descriptor
         return self._descriptor
+
+    def _check_file(self, rel: str, size: int, digest: str) -> None:
+        self.source.read(rel, size=size, digest=digest)
+
+    @property
+    def release(self) -> Release | None:
+        """The kept release this copy is by the library's record, or None for an untrusted copy."""
+        _ = self.descriptor
+        return self._release
+
+    def files(self) -> tuple[str, ...]:
+        """Every file to verify: the release's (by the record) or the descriptor's resources and schemas."""
+        if self.release is not None:
+            return tuple(rel for rel in self.release.files if rel != DESCRIPTOR)
+        descriptor = self.descriptor
+        return tuple(dict.fromkeys([*(r.path for r in descriptor.resources.values()), *descriptor.schema_paths]))
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -77,11 +97,7 @@ class Reader:
             if isinstance(ref, str):
                 raw = self._schema_bytes.get(ref)
                 if raw is None:
-                    declared = self.descriptor.paths.get(ref)
-                    if declared is not None:  # a declared file: its size and sha256 are checked like any other
-                        raw = self.read(declared)
-                    else:
-                        raw = self.source.read(ref, limit=LIMITS["schema_bytes"], error=DescriptorError)
+                    raw = self.read_path(ref)
                 where = self.source.show(ref)
                 data = parse_json(raw, where)
             else:
@@ -91,11 +107,30 @@ class Reader:
 
     def read(self, resource: Resource, *, verify: bool = True) -> bytes:
         """A resource's bytes: kind and size always checked, sha256 when ``verify``."""
-        limit = LIMITS["schema_bytes"] if resource.path in self.descriptor.schema_paths else None
-        data = self.source.read(resource.path, size=resource.bytes, digest=resource.hash if verify else None,
-                                limit=limit)
-        if verify and resource.path in self.descriptor.schema_paths:
-            self._schema_bytes[resource.path] = data  # parsed from these bytes, never read twice
+        return self.read_path(resource.path, verify=verify)
+
+    def read_path(self, rel: str, *, verify: bool = True) -> bytes:
+        """A file's bytes, checked against the release's record, or else against the descriptor.
+
+        The size is always checked before a byte is read, the sha256 when ``verify``
+        (always for a schema). A file that neither a release nor the descriptor
+        vouches for (a schema file an untrusted copy does not declare) is refused.
+        """
+        descriptor, shown = self.descriptor, self.source.show(rel)
+        is_schema = rel in descriptor.schema_paths
+        if self.release is not None:
+            size, digest = self.release.expect(rel, shown)
+        elif rel in descriptor.paths:
+            size, digest = descriptor.paths[rel].bytes, descriptor.paths[rel].hash
+        else:
+            raise DescriptorError(
+                f"{shown}: the descriptor names this file but declares no resource with its bytes and sha256, "
+                f"and this copy is no release the library knows, so nothing vouches for it; refused. Declare it "
+                f"as a resource (as every package built since 1.1.0 does)")
+        limit = LIMITS["schema_bytes"] if is_schema else None
+        data = self.source.read(rel, size=size, digest=digest if verify or is_schema else None, limit=limit)
+        if is_schema:
+            self._schema_bytes[rel] = data  # parsed from these bytes, never read twice
         return data
 
     def text(self, *, verify: bool = True) -> str:

@@ -35,7 +35,7 @@ from article_data._hashes import hex_digest, sha256
 
 from .layout import RELEASES
 
-__all__ = ["check_version", "kept_releases", "published_files", "write_release", "zip_bytes"]
+__all__ = ["check_version", "kept_releases", "published_files", "release_record", "write_release", "zip_bytes"]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME = re.compile(r"article-data-(?P<version>\d+\.\d+\.\d+)\.zip")
@@ -95,6 +95,23 @@ def _write_sums(folder: Path) -> None:
     (folder / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
 
 
+#: The library's record of every kept release (its anchor of trust: article_data._trust).
+RECORD = Path("src") / "article_data" / "releases.json"
+
+
+def release_record(root: Path) -> bytes:
+    """The record of every kept release: each member's size and sha256, read from the kept zips."""
+    releases = {}
+    for version, path in kept_releases(root).items():
+        with zipfile.ZipFile(path) as archive:
+            releases[version] = {info.filename: {"bytes": info.file_size, "hash": sha256(archive.read(info))}
+                                 for info in sorted(archive.infolist(), key=lambda i: i.filename) if not info.is_dir()}
+    record = {"about": "Every file of every kept release, written by `make release` from releases/; "
+                       "article_data checks a copy that claims a released version against it.",
+              "releases": releases}
+    return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
 def write_release(root: Path, members: dict[str, bytes], version: str) -> Path:
     """Keep a package as ``releases/article-data-VERSION.zip`` (never rewriting a kept one); return its path."""
     descriptor = json.loads(members["datapackage.json"])
@@ -110,6 +127,7 @@ def write_release(root: Path, members: dict[str, bytes], version: str) -> Path:
     archive.write_bytes(data)
     (folder / f"article-data-{version}.datapackage.json").write_bytes(members["datapackage.json"])
     _write_sums(folder)
+    (root / RECORD).write_bytes(release_record(root))
     return archive
 
 

@@ -1,0 +1,114 @@
+"""Every decode of a table file bounded before it starts, and every decoded value checked before use.
+
+A Parquet file is small on disk but can declare anything in its footer: 2^40 rows,
+pages that inflate a thousandfold, one long string referenced by every row of a
+dictionary-encoded column. Before a page is read, the footer's row counts and
+uncompressed sizes are checked against caps tied to the file's size
+(:data:`ROWS_PER_BYTE`, :data:`DECODED_PER_BYTE`, :data:`DECODED_FLOOR`); string
+columns are read as dictionaries and their decoded size is computed from the
+dictionary and the indices before anything is expanded. After parsing (CSV or
+Parquet), the values are checked as the library uses them: valid UTF-8, dates that
+Python's ``datetime.date`` can hold, and numbers that are finite (JSON has no NaN).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+__all__ = ["DECODED_FLOOR", "DECODED_PER_BYTE", "ROWS_PER_BYTE", "check_values", "read_parquet"]
+
+#: A row of the package takes at least one byte of its Parquet file (ids are unique strings).
+ROWS_PER_BYTE = 1
+#: What a table may decode to: this many times its file's size, and never less than the floor.
+DECODED_PER_BYTE = 64
+DECODED_FLOOR = 64 << 20
+#: The dates ``datetime.date`` can hold, as days since 1970-01-01 (date32).
+_DATE_RANGE = (-719_162, 2_932_896)
+_ROW_FLOOR = 16
+
+
+def _decoded_cap(size: int) -> int:
+    return max(DECODED_FLOOR, DECODED_PER_BYTE * size)
+
+
+def _check_footer(file: pq.ParquetFile, size: int) -> None:
+    """Refuse a footer whose row counts or uncompressed sizes no file of ``size`` bytes can honestly hold."""
+    meta = file.metadata
+    rows_cap, bytes_cap = max(_ROW_FLOOR, ROWS_PER_BYTE * size), _decoded_cap(size)
+    if not 0 <= meta.num_rows <= rows_cap:
+        raise ValueError(f"its footer declares {meta.num_rows} rows; a file of {size} bytes holds at most {rows_cap}")
+    rows = total = 0
+    for index in range(meta.num_row_groups):
+        group = meta.row_group(index)
+        if group.num_rows < 0:
+            raise ValueError(f"row group {index} declares {group.num_rows} rows")
+        rows += group.num_rows
+        for column in range(group.num_columns):
+            chunk = group.column(column)
+            if chunk.total_uncompressed_size < 0:
+                raise ValueError(f"row group {index} column {column} declares a negative size")
+            total += chunk.total_uncompressed_size
+        if rows > rows_cap or total > bytes_cap:
+            break
+    if rows != meta.num_rows or rows > rows_cap:
+        raise ValueError(f"its row groups declare {rows} rows where the footer declares {meta.num_rows}")
+    if total > bytes_cap:
+        raise ValueError(f"its pages declare {total} bytes uncompressed; a file of {size} bytes may decode to at "
+                         f"most {bytes_cap}")
+
+
+def _expanded_size(table: pa.Table) -> int:
+    """The bytes the dictionary-encoded string columns of ``table`` take once expanded, computed without expanding."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for column in table.columns:
+        if not pa.types.is_dictionary(column.type):
+            continue
+        for chunk in column.chunks:
+            if len(chunk) == 0 or len(chunk.dictionary) == 0:
+                continue
+            lengths = pc.binary_length(chunk.dictionary)
+            total += int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
+    return total
+
+
+def read_parquet(data: bytes) -> pa.Table:
+    """Parse Parquet bytes into an Arrow table, every decode bounded by caps tied to ``len(data)``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    size = len(data)
+    limits = {"thrift_string_size_limit": max(size, 1 << 16), "thrift_container_size_limit": 100_000}
+    probe = pq.ParquetFile(pa.BufferReader(data), **limits)
+    _check_footer(probe, size)
+    strings = [f.name for f in probe.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=strings, **limits)
+    table = file.read()
+    expanded, cap = _expanded_size(table), _decoded_cap(size)
+    if expanded > cap:
+        raise ValueError(f"its string columns decode to {expanded} bytes; a file of {size} bytes may decode to at "
+                         f"most {cap}")
+    return table
+
+
+def check_values(table: pa.Table) -> None:
+    """Raise ``ValueError`` naming the column unless every value is usable: UTF-8, dates, finite numbers."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table.validate(full=True)  # invalid UTF-8 in a string column, offsets out of range
+    for field, column in zip(table.schema, table.columns):
+        kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+        if pa.types.is_floating(kind):
+            bad = pc.sum(pc.invert(pc.is_finite(column))).as_py()
+            if bad:
+                raise ValueError(f"column {field.name!r} holds {bad} NaN or infinite value(s); expected finite numbers")
+        elif pa.types.is_date32(kind) and column.null_count < len(column):
+            low, high = (v.as_py() for v in pc.min_max(column.cast(pa.int32())).values())
+            if low < _DATE_RANGE[0] or high > _DATE_RANGE[1]:
+                raise ValueError(f"column {field.name!r} holds a date outside the years 1-9999")
