@@ -81,28 +81,28 @@ def column_removed(package: BuiltPackage) -> BuiltPackage:
 
 
 GUARD = {
-    "corrected value as 1.0.1": (corrected, "1.0.1", "understates the change", "the change needs a MINOR bump"),
-    "removed column as 1.1.0": (column_removed, "1.1.0", "understates the change", "the change needs a MAJOR bump"),
-    "changed data as 1.0.0 again": (corrected, "1.0.0", "is released", "a released version never changes"),
-    "same data as 0.9.0": (lambda p: p, "0.9.0", "not above the latest release", ""),
+    "corrected value as 11.0.1": (corrected, "11.0.1", "understates the change", "the change needs a MINOR bump"),
+    "removed column as 11.1.0": (column_removed, "11.1.0", "understates the change", "the change needs a MAJOR bump"),
+    "changed data as 11.0.0 again": (corrected, "11.0.0", "is released", "a released version never changes"),
+    "same data as 10.9.0": (lambda p: p, "10.9.0", "not above the latest release", ""),
 }
 
 
 @pytest.mark.parametrize("case", list(GUARD))
 def test_the_version_guard_refuses_an_understated_version(tmp_path: Path, current: BuiltPackage, case: str) -> None:
-    """Against the latest release 1.0.0: a correction needs 1.1.0, a removed column 2.0.0; the message says why."""
+    """Against the latest release 11.0.0 (a version no real release has, so the library does not anchor it): a correction needs 11.1.0, a removed column 12.0.0; the message says why."""
     change, version, message, detail = GUARD[case]
-    released(tmp_path, current, "1.0.0")
+    released(tmp_path, current, "11.0.0")
     refused = check_version(tmp_path, staged(tmp_path / "staging", change(current), version))
     assert len(refused) == 1 and message in refused[0] and detail in refused[0], refused
 
 
-@pytest.mark.parametrize("change, version", [(corrected, "1.1.0"), (column_removed, "2.0.0"), (lambda p: p, "1.0.0"),
-                                             (corrected, "2.0.0")])
+@pytest.mark.parametrize("change, version", [(corrected, "11.1.0"), (column_removed, "12.0.0"), (lambda p: p, "11.0.0"),
+                                             (corrected, "12.0.0")])
 def test_the_version_guard_accepts_a_sufficient_version(tmp_path: Path, current: BuiltPackage, change: object,
                                                         version: str) -> None:
     """A bump at least as large as the change needs (or the released package unchanged) passes."""
-    released(tmp_path, current, "1.0.0")
+    released(tmp_path, current, "11.0.0")
     assert check_version(tmp_path, staged(tmp_path / "staging", change(current), version)) == []  # type: ignore[operator]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import replace_table
+from helpers import declare, edit_schema, replace_table
 
 import article_data as ad
 from article_data import Problem
@@ -174,12 +174,7 @@ def test_validate_finds_csv_and_parquet_holding_different_rows(package_copy: Pat
     quotes = package.load("quotes")
     quotes.loc[row(quotes, "quote_id", "q01"), "cue"] = "whispers"
     rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in quotes.to_dict("records")]
-    data = parquet_bytes(package.table_schema("quotes")["fields"], rows)
-    (package_copy / "data" / "quotes.parquet").write_bytes(data)
-    descriptor = json.loads((package_copy / "datapackage.json").read_text())
-    resource = next(r for r in descriptor["resources"] if r["name"] == "quotes_parquet")
-    resource["bytes"], resource["hash"] = len(data), sha256(data)
-    (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
+    declare(package_copy, "data/quotes.parquet", parquet_bytes(package.table_schema("quotes")["fields"], rows))
     assert problems(package_copy) == [Problem("quotes", None, None, "the CSV and Parquet files hold different rows")]
 
 
@@ -223,19 +218,6 @@ def test_validate_caps_each_check_at_fifty_rows(package_copy: Path) -> None:
     headline = int((mentions.paragraph_id == "p01").sum())
     assert len(outside) == 51
     assert outside[-1] == Problem("mentions", None, "char_start", f"... {len(mentions) - headline - 50} more rows: {OUTSIDE}")
-
-
-def edit_schema(root: Path, table: str, edit: Callable[[dict], object]) -> None:
-    """Change a Table Schema file and declare its new size and sha256 in datapackage.json."""
-    path = root / "schemas" / f"{table}.schema.json"
-    schema = json.loads(path.read_text())
-    edit(schema)
-    data = json.dumps(schema).encode()
-    path.write_bytes(data)
-    descriptor = json.loads((root / "datapackage.json").read_text())
-    entry = next(r for r in descriptor["resources"] if r["name"] == f"{table}_schema")
-    entry["bytes"], entry["hash"] = len(data), sha256(data)
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
 
 
 def drop_field(table: str, column: str) -> Callable[[dict], object]:

@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NoReturn
 
 from ._errors import ArticleDataError, ValidationError
 from ._hashes import hex_digest
@@ -17,32 +17,44 @@ from ._version import __version__
 
 #: Output formats of ``export``, by file extension.
 EXPORT_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
-#: C0 and C1 controls, and the Unicode marks that reorder or hide text in a terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: The Unicode categories never printed as they are: controls, format characters (bidi marks, zero-width
+#: characters, U+FEFF, U+00AD, tags), line and paragraph separators, private use and surrogates.
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+#: Everything that is not printable ASCII is looked at; printable ASCII and kept line breaks never are.
+_SUSPECT = re.compile("[^\x20-\x7e\n]")
+_SUSPECT_OR_NEWLINE = re.compile("[^\x20-\x7e]")
 
 
 def _escape_one(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    import unicodedata
+
+    char = match.group()
+    if unicodedata.category(char) not in _HIDDEN:
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def escape(text: object, *, newlines: bool = True) -> str:
-    r"""Text safe to print on a terminal: control characters shown as escapes.
+    r"""Text safe to print on a terminal: every character of categories Cc, Cf, Zl, Zp, Co and Cs escaped.
 
-    Line breaks are kept when ``newlines`` (messages of several lines), escaped otherwise (a cell).
+    Line breaks are kept when ``newlines`` (the lines of a message this command composed),
+    escaped otherwise (a path, a cell, a value: nothing from a package can start a line).
 
     >>> escape("ok\x1b[2J\r")
     'ok\\x1b[2J\\x0d'
-    >>> escape("a\nb", newlines=False)
-    'a\\x0ab'
+    >>> escape("a\nb\u2028c\u202ed", newlines=False)
+    'a\\x0ab\\u2028c\\u202ed'
+    >>> escape("Kyiv, Україна")
+    'Kyiv, Україна'
     """
-    pattern = _CONTROL if newlines else _CONTROL_OR_NEWLINE
+    pattern = _SUSPECT if newlines else _SUSPECT_OR_NEWLINE
     return pattern.sub(_escape_one, str(text))
 
 
 def _say(text: object, *, file: Any = None) -> None:
-    print(escape(text), file=file or sys.stdout)
+    """Print one line: every hidden character in it escaped, line breaks included."""
+    print(escape(text, newlines=False), file=file or sys.stdout)
 
 
 def _package(args: argparse.Namespace) -> Package:
@@ -177,20 +189,29 @@ def _render(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import json
 
-    from ._diff import diff_packages, format_diff, open_package
+    from ._diff import diff_lines, diff_packages, open_package
 
     base = _package(args)
     diff = diff_packages(open_package(args.old, base), open_package(args.new, base) if args.new else base)
-    if args.format == "json":
-        _say(json.dumps(diff.to_dict(), ensure_ascii=False, indent=1))
+    if args.format == "json":  # ASCII JSON: every control or hidden character is a \u escape, so always valid
+        print(json.dumps(diff.to_dict(), ensure_ascii=True, indent=1, allow_nan=False))
     else:
-        _say(format_diff(diff))
+        for line in diff_lines(diff):
+            _say(line)
     return 0 if diff.equal else 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments it quotes in a usage error escaped like everything else printed."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {escape(message, newlines=False)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``article-data`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="article-data",
         description="The article 'The Russians Fighting Putin in Ukraine' as a verified data package.",
     )
@@ -256,7 +277,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except ValidationError as exc:
-        _say(f"article-data: {exc}", file=sys.stderr)
+        where = f" in {exc.root}" if exc.root else ""
+        _say(f"article-data: {len(exc.problems)} validation problem(s){where}:", file=sys.stderr)
+        for problem in exc.problems[:200]:
+            _say(f"  - {problem}", file=sys.stderr)
+        if len(exc.problems) > 200:
+            _say(f"  ... and {len(exc.problems) - 200} more", file=sys.stderr)
         return 1
     except ArticleDataError as exc:
         _say(f"article-data: error: {exc}", file=sys.stderr)

@@ -265,6 +265,11 @@ def _cell(value: Any) -> str:
 
 def format_diff(diff: PackageDiff, *, cells: int = 1000) -> str:
     """The diff as readable text: the verdict, then table by table, then the text."""
+    return "\n".join(diff_lines(diff, cells=cells))
+
+
+def diff_lines(diff: PackageDiff, *, cells: int = 1000) -> list[str]:
+    """The lines of :func:`format_diff` (a value holding a line break stays inside its line)."""
     verdict = "the same" if diff.equal else f"needs a {diff.bump.upper()} version bump"
     lines = [f"article-data {diff.old_version} → {diff.new_version}: {verdict}"]
     given = version_bump(diff.old_version, diff.new_version)
@@ -298,4 +303,4 @@ def format_diff(diff: PackageDiff, *, cells: int = 1000) -> str:
     lines.append("text: " + ("changed" if diff.text_changed else "unchanged"))
     if diff.text_changed:
         lines += ["  " + line for line in diff.text_diff.splitlines()[:40]]
-    return "\n".join(lines)
+    return lines

@@ -62,6 +62,7 @@ class ValidationError(ArticleDataError):
 
     def __init__(self, problems: Sequence[Problem], *, root: str = "") -> None:
         self.problems = tuple(problems)
+        self.root = root
         shown = "\n".join(f"  - {p}" for p in self.problems[:200])
         more = len(self.problems) - 200
         tail = f"\n  ... and {more} more" if more > 0 else ""

@@ -62,13 +62,13 @@ def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> 
     try:
         write_staging(staging, package)
         stage("staging written")
-        Package(staging).validate()
-        stage("staging validated")
-        refused = check_version(inputs_root, staging)
+        refused = check_version(inputs_root, staging)  # first: a changed release is refused by its version
         if refused:
             shutil.rmtree(staging, ignore_errors=True)
             print("build: refused; nothing was published:\n  " + "\n  ".join(refused), file=sys.stderr)
             return 1
+        Package(staging).validate()
+        stage("staging validated")
     except ValidationError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: the built package does not validate; nothing was published:\n{exc}", file=sys.stderr)

@@ -76,8 +76,11 @@ def scaled_package(source: Package, scale: int) -> BuiltPackage:
     tables = {name: _replicate(records(frames[name]), scale, _id_columns(name, schema),
                                _offset_steps(text, len(frames["paragraphs"]), schema))
               for name, schema in schemas.items()}
+    metadata = _metadata(source)
+    if scale != 1:  # not the release it was made from: a copy of no known version (article_data._trust)
+        metadata["version"] = f"{metadata['version']}+x{scale}"
     return BuiltPackage(article="\n".join([text] * scale).encode("utf-8"), tables=tables, schemas=schemas,
-                        metadata=_metadata(source))
+                        metadata=metadata)
 
 
 def synthesize(dest: Path, scale: int, source: Package | None = None) -> BuiltPackage:
