@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from article_data._version import __version__
@@ -12,6 +13,7 @@ from .entities import build_entities
 from .inputs import Inputs, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
+from .paths import TEXT_CAP, InputFileError, read_input
 from .tables import (
     build_defects,
     build_figures,
@@ -22,6 +24,19 @@ from .tables import (
 from .text import Article
 
 __all__ = ["build"]
+
+
+def _released(inputs: Inputs, root: Path, version: str) -> str | None:
+    """The release date CHANGELOG.md gives ``version`` (None when there is no changelog or no date)."""
+    if not os.path.lexists(root / CHANGELOG):
+        return None
+    try:
+        return release_date(read_input(root, CHANGELOG, TEXT_CAP).decode("utf-8"), version)
+    except InputFileError as exc:
+        inputs.problem(CHANGELOG, None, str(exc).removeprefix(f"{CHANGELOG}: "))
+    except UnicodeDecodeError as exc:
+        inputs.problem(CHANGELOG, None, f"not UTF-8 ({exc})")
+    return None
 
 
 def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
@@ -55,13 +70,12 @@ def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
         inputs.problem(METADATA, rai.get("__line__") if isinstance(rai, dict) else None, problem)
     metadata = strip_lines(metadata)
     metadata.pop("tables", None)
-    changelog = root / CHANGELOG
     built = BuiltPackage(
         article=article_bytes,
         tables={name: computed[name] for name in names if name in computed},
         schemas={name: schemas[name] for name in names},
         metadata={"name": metadata.pop("name", None), "version": __version__, **metadata},
         responsible_ai=strip_lines(rai) if isinstance(rai, dict) else {},
-        released=release_date(changelog.read_text(encoding="utf-8"), __version__) if changelog.is_file() else None,
+        released=_released(inputs, root, __version__),
     )
     return inputs, built

@@ -14,31 +14,14 @@ from article_data._errors import DescriptorError
 from article_data._tableschema import check_table_schema
 
 from .layout import ARTICLE, INPUTS, METADATA, SCHEMAS
+from .loader import load_yaml
+from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, InputFileError, read_input
 
 __all__ = ["ID", "Inputs", "Row", "check_enum", "check_ids", "check_ref", "enum", "where"]
 
 Row = dict[str, Any]
 #: Ids the annotators write: lowercase letters, digits and '_', starting with a letter.
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class _LineLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type hints
-    """A safe YAML loader that records each mapping's line and refuses duplicate keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping  # type: ignore[no-any-return]
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def where(row: Row) -> tuple[str, int | None]:
@@ -69,9 +52,9 @@ class Inputs:
         """A YAML file of annotations/, or None (with a problem) when it cannot be read."""
         rel = f"{INPUTS}/{name}"
         try:
-            return yaml.load((self.root / rel).read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
-        except FileNotFoundError:
-            self.problem(rel, None, "missing input file")
+            return load_yaml(read_input(self.root, rel, YAML_CAP).decode("utf-8"))
+        except InputFileError as exc:
+            self.problem(rel, None, str(exc).removeprefix(f"{rel}: "))
         except UnicodeDecodeError as exc:
             self.problem(rel, None, f"not UTF-8 ({exc})")
         except yaml.YAMLError as exc:
@@ -104,10 +87,13 @@ class Inputs:
         return good
 
     def article(self) -> tuple[bytes, str] | None:
-        """The article's bytes and text, or None when it is not UTF-8."""
-        data = (self.root / ARTICLE).read_bytes()
+        """The article's bytes and text, or None when it cannot be read or is not UTF-8."""
         try:
+            data = read_input(self.root, ARTICLE, ARTICLE_CAP)
             return data, data.decode("utf-8")
+        except InputFileError as exc:
+            self.problem(ARTICLE, None, str(exc).removeprefix(f"{ARTICLE}: "))
+            return None
         except UnicodeDecodeError as exc:
             self.problem(ARTICLE, None, f"not UTF-8: {exc}")
             return None
@@ -134,9 +120,9 @@ class Inputs:
         for name in tables:
             rel = f"{SCHEMAS}/{name}.schema.json"
             try:
-                schema = json.loads((self.root / rel).read_text(encoding="utf-8"))
+                schema = json.loads(read_input(self.root, rel, SCHEMA_CAP).decode("utf-8"))
                 check_table_schema(schema, rel)
-            except (OSError, ValueError, DescriptorError) as exc:
+            except (InputFileError, ValueError, DescriptorError, RecursionError) as exc:
                 self.problem(rel, None, f"cannot use the Table Schema: {exc}")
                 continue
             schemas[name] = schema
