@@ -10,7 +10,7 @@ from article_data._version import __version__
 from .changelog import release_date
 from .croissant import rai_problems
 from .entities import build_entities
-from .inputs import Inputs, strip_lines
+from .inputs import Inputs, TooManyProblems, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
 from .paths import TEXT_CAP, InputFileError, read_input
@@ -42,15 +42,23 @@ def _released(inputs: Inputs, root: Path, version: str) -> str | None:
 def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
     """Read every input under ``root`` and compute every table; problems are collected in the Inputs.
 
-    The package is None when the inputs cannot even be read far enough to build it.
+    The package is None when the inputs cannot even be read far enough to build it, or
+    have too many problems to list (:data:`article_data_build.inputs.MAX_PROBLEMS`).
     """
     inputs = Inputs(root)
+    try:
+        return inputs, _build(inputs, root)
+    except TooManyProblems:
+        return inputs, None
+
+
+def _build(inputs: Inputs, root: Path) -> BuiltPackage | None:
     article_file = inputs.article()
     metadata = inputs.metadata()
     names = inputs.table_names(metadata)
     schemas = inputs.schemas(names)
     if article_file is None or not names or len(schemas) != len(names):
-        return inputs, None
+        return None
     article_bytes, text = article_file
     paragraphs = build_paragraphs(inputs, text, schemas)
     article = Article(text, paragraphs)
@@ -78,4 +86,4 @@ def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
         responsible_ai=strip_lines(rai) if isinstance(rai, dict) else {},
         released=_released(inputs, root, __version__),
     )
-    return inputs, built
+    return built
