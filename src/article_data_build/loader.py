@@ -15,10 +15,10 @@ import math
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.composer import ComposerError  # type: ignore[import-untyped]
+from yaml.constructor import ConstructorError, SafeConstructor  # type: ignore[import-untyped]
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent  # type: ignore[import-untyped]
+from yaml.nodes import MappingNode, Node, ScalarNode  # type: ignore[import-untyped]
 
 __all__ = ["MAX_DEPTH", "load_yaml"]
 
