@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from article_data._version import __version__
@@ -9,9 +10,10 @@ from article_data._version import __version__
 from .changelog import release_date
 from .croissant import rai_problems
 from .entities import build_entities
-from .inputs import Inputs, strip_lines
+from .inputs import Inputs, TooManyProblems, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
+from .paths import TEXT_CAP, InputFileError, read_input
 from .tables import (
     build_defects,
     build_figures,
@@ -24,18 +26,39 @@ from .text import Article
 __all__ = ["build"]
 
 
+def _released(inputs: Inputs, root: Path, version: str) -> str | None:
+    """The release date CHANGELOG.md gives ``version`` (None when there is no changelog or no date)."""
+    if not os.path.lexists(root / CHANGELOG):
+        return None
+    try:
+        return release_date(read_input(root, CHANGELOG, TEXT_CAP).decode("utf-8"), version)
+    except InputFileError as exc:
+        inputs.problem(CHANGELOG, None, str(exc).removeprefix(f"{CHANGELOG}: "))
+    except UnicodeDecodeError as exc:
+        inputs.problem(CHANGELOG, None, f"not UTF-8 ({exc})")
+    return None
+
+
 def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
     """Read every input under ``root`` and compute every table; problems are collected in the Inputs.
 
-    The package is None when the inputs cannot even be read far enough to build it.
+    The package is None when the inputs cannot even be read far enough to build it, or
+    have too many problems to list (:data:`article_data_build.inputs.MAX_PROBLEMS`).
     """
     inputs = Inputs(root)
+    try:
+        return inputs, _build(inputs, root)
+    except TooManyProblems:
+        return inputs, None
+
+
+def _build(inputs: Inputs, root: Path) -> BuiltPackage | None:
     article_file = inputs.article()
     metadata = inputs.metadata()
     names = inputs.table_names(metadata)
     schemas = inputs.schemas(names)
     if article_file is None or not names or len(schemas) != len(names):
-        return inputs, None
+        return None
     article_bytes, text = article_file
     paragraphs = build_paragraphs(inputs, text, schemas)
     article = Article(text, paragraphs)
@@ -55,13 +78,12 @@ def build(root: Path) -> tuple[Inputs, BuiltPackage | None]:
         inputs.problem(METADATA, rai.get("__line__") if isinstance(rai, dict) else None, problem)
     metadata = strip_lines(metadata)
     metadata.pop("tables", None)
-    changelog = root / CHANGELOG
     built = BuiltPackage(
         article=article_bytes,
         tables={name: computed[name] for name in names if name in computed},
         schemas={name: schemas[name] for name in names},
         metadata={"name": metadata.pop("name", None), "version": __version__, **metadata},
         responsible_ai=strip_lines(rai) if isinstance(rai, dict) else {},
-        released=release_date(changelog.read_text(encoding="utf-8"), __version__) if changelog.is_file() else None,
+        released=_released(inputs, root, __version__),
     )
-    return inputs, built
+    return built

@@ -18,6 +18,7 @@ in releases/ (see :mod:`article_data_build.release`), and only then swaps it int
 from __future__ import annotations
 
 import argparse
+import errno
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from article_data import ArticleDataError, Package, ValidationError
+from article_data._cli import escape
 
 from .assemble import build
 from .croissant import croissant_metadata
@@ -32,6 +34,7 @@ from .dictionary import data_dictionary
 from .jsonld import news_article
 from .layout import STATE
 from .model import BuiltPackage
+from .paths import BuildError, real_folder
 from .publish import build_lock, publish, recover, stage
 from .release import check_version
 from .writer import json_bytes, write_package
@@ -58,7 +61,7 @@ def _published_version(dest: Path) -> str | None:
 
 
 def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> int:
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=dest / STATE))
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=real_folder(dest, STATE)))
     try:
         write_staging(staging, package)
         stage("staging written")
@@ -77,11 +80,29 @@ def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> 
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: cannot describe the built package; nothing was published:\n{exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"{_os_problem(exc)} while writing the staging folder {staging}; nothing was published and "
+                         "the previous package is intact") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    publish(dest, staging, old_version=_published_version(dest), new_version=package.version)
+    try:
+        publish(dest, staging, old_version=_published_version(dest), new_version=package.version)
+    except OSError as exc:
+        raise BuildError(f"{_os_problem(exc)} while swapping the new package into {dest}; run the build again once "
+                         "this is fixed: it restores the previous package first (the swap journal in .build)") from None
     return 0
+
+
+def _os_problem(exc: OSError) -> str:
+    """What an operating-system error means for the build, in words (a full disk said as such)."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full{where}: {exc.strerror}"
+    if exc.errno == errno.EFBIG:
+        return f"a file-size limit was reached{where}: {exc.strerror} (the disk or quota is full)"
+    return f"{exc.strerror or exc}{where}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,6 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="build into this folder instead of the repository")
     parser.add_argument("--inputs", type=Path, default=ROOT, help="folder holding annotations/ (default: the repository)")
     args = parser.parse_args(argv)
+    try:
+        return _build(args)
+    except OSError as exc:
+        print(f"build: {escape(_os_problem(exc), newlines=False)}", file=sys.stderr)
+    except ArticleDataError as exc:
+        print(f"build: {escape(exc, newlines=False)}", file=sys.stderr)
+    return 1
+
+
+def _build(args: argparse.Namespace) -> int:
     dest = (args.out or args.inputs).resolve()
     dest.mkdir(parents=True, exist_ok=True)
     with build_lock(dest):
@@ -101,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if inputs.problems or package is None:
             print(f"build: {len(inputs.problems)} problem(s) in the inputs; nothing was written:", file=sys.stderr)
             for problem in inputs.problems:
-                print(f"  {problem}", file=sys.stderr)
+                print(f"  {escape(problem, newlines=False)}", file=sys.stderr)
             return 1
         code = _stage_and_publish(dest, package, args.inputs.resolve())
     if code == 0:

@@ -8,6 +8,9 @@ from typing import Any
 from article_data._vocabulary import ENTITY_ID_COLUMNS
 
 from .inputs import Inputs, Row, check_enum, check_ids, enum, where
+from .layout import INPUTS
+from .matching import longest_first, whole_word_starts
+from .paths import BuildError
 from .text import Article, locate
 
 __all__ = ["ENTITY_KEYS", "build_entities", "build_mentions", "reference_key"]
@@ -34,9 +37,9 @@ def reference_key(table: str) -> str:
 
 
 def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Row]]) -> list[Mention]:
-    """Every whole-word occurrence of a mention form, longest first, never overlapping."""
-    candidates = []
+    """Every whole-word occurrence of a mention form, longest first, never overlapping (one scan of the text)."""
     owner: dict[str, tuple[str, Any]] = {}
+    first: dict[str, Row] = {}
     for table, rows in entities.items():
         for row in rows:
             forms = row.get("mention_forms")
@@ -45,18 +48,23 @@ def _name_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
                 continue
             for form in forms:
                 if form in owner and owner[form] != (table, row.get("id")):
-                    inputs.problem(*where(row), f"mention form {form!r} also belongs to {owner[form][1]!r}; "
+                    inputs.problem(*where(row), f"mention form {form!r:.60} also belongs to {owner[form][1]!r}; "
                                    "a form must name one entity (use mentions.yaml to add the others)")
-                owner[form] = (table, row.get("id"))
-                found = [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", article.text)]
-                if not found:
-                    inputs.problem(*where(row), f"mention form {form!r} occurs nowhere in the text as a whole word")
-                candidates += [(start, start + len(form), table, row.get("id")) for start in found]
-    chosen: list[Mention] = []
-    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
-        if all(cand[1] <= c[0] or c[1] <= cand[0] for c in chosen):
-            chosen.append((*cand, "name", None))
-    return chosen
+                owner.setdefault(form, (table, row.get("id")))
+                first.setdefault(form, row)
+    forms = list(owner)
+    try:
+        found = whole_word_starts(article.text, forms)
+    except BuildError as exc:
+        inputs.problem(INPUTS, None, str(exc))
+        return []
+    candidates = []
+    for form, starts in zip(forms, found):
+        if not starts:
+            inputs.problem(*where(first[form]), f"mention form {form!r:.60} occurs nowhere in the text as a whole word")
+        candidates += [(start, start + len(form), *owner[form]) for start in starts]
+    kept = longest_first([(c[0], c[1]) for c in candidates], len(article.text))
+    return [(*candidates[i], "name", None) for i in kept]
 
 
 def _entries(inputs: Inputs, edits: dict[str, Any], key: str) -> list[Row]:
@@ -84,13 +92,17 @@ def _edits(inputs: Inputs, article: Article, chosen: list[Mention],
     if not isinstance(edits, dict) or set(edits) - {"exclude", "add", "__line__"}:
         inputs.problem("annotations/mentions.yaml", None, "expected a mapping with the keys 'exclude' and 'add'")
         edits = {}
+    spans = {(c[0], c[1]): c for c in chosen}  # computed mentions never overlap: one per span
     for entry in _entries(inputs, edits, "exclude"):
         span = locate(inputs, article, entry)
         if span is None:
             continue
-        if not [c for c in chosen if (c[0], c[1]) == span[:2]]:
-            inputs.problem(*where(entry), f"exclude {entry.get('text')!r}: no computed mention there to exclude")
-        chosen = [c for c in chosen if (c[0], c[1]) != span[:2]]
+        if spans.pop(span[:2], None) is None:
+            inputs.problem(*where(entry), f"exclude {entry.get('text')!r:.60}: no computed mention there to exclude")
+    chosen = list(spans.values())
+    taken = bytearray(len(article.text))
+    for c in chosen:
+        taken[c[0]:c[1]] = b"\x01" * (c[1] - c[0])
     for entry in _entries(inputs, edits, "add"):
         span = locate(inputs, article, entry)
         if span is None:
@@ -101,15 +113,20 @@ def _edits(inputs: Inputs, article: Article, chosen: list[Mention],
                            + ", ".join(reference_key(t) for t in ENTITY_ID_COLUMNS))
             continue
         table, eid = targets[0]
+        before = len(inputs.problems)
         entry.setdefault("mention_type", mention_types[0])
         check_enum(inputs, entry, "mention_type", mention_types)
-        if eid not in known[table]:
-            inputs.problem(*where(entry), f"{eid!r} is not an id in {table}")
-        if any(not (span[1] <= c[0] or c[1] <= span[0]) for c in chosen):
-            inputs.problem(*where(entry), f"added mention {entry.get('text')!r} overlaps a computed one")
+        if not isinstance(eid, str) or eid not in known[table]:
+            inputs.problem(*where(entry), f"{eid!r:.60} is not an id in {table}")
+        if taken.find(1, span[0], span[1]) != -1:  # linear in the added text, not in the mentions chosen
+            inputs.problem(*where(entry), f"added mention {entry.get('text')!r:.60} overlaps a computed one")
+        taken[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
         mention_id = entry.get("id")
         if mention_id is not None and (not isinstance(mention_id, str) or not re.fullmatch(r"m\d+", mention_id)):
-            inputs.problem(*where(entry), f"id {mention_id!r} must be 'm' and digits (the id a corrected mention keeps)")
+            inputs.problem(*where(entry), f"id {mention_id!r:.60} must be 'm' and digits (the id a corrected mention "
+                           "keeps)")
+        if len(inputs.problems) > before:
+            continue
         chosen.append((span[0], span[1], table, eid, entry["mention_type"], mention_id))
     return chosen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,31 +15,21 @@ from article_data._errors import DescriptorError
 from article_data._tableschema import check_table_schema
 
 from .layout import ARTICLE, INPUTS, METADATA, SCHEMAS
+from .loader import load_yaml
+from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, InputFileError, read_input
 
-__all__ = ["ID", "Inputs", "Row", "check_enum", "check_ids", "check_ref", "enum", "where"]
+__all__ = ["ID", "MAX_PROBLEMS", "Inputs", "Row", "TooManyProblems", "check_enum", "check_ids", "check_ref", "enum",
+           "where"]
 
 Row = dict[str, Any]
 #: Ids the annotators write: lowercase letters, digits and '_', starting with a letter.
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The build lists every problem of the inputs, up to this many (then it stops reading them).
+MAX_PROBLEMS = 1000
 
 
-class _LineLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type hints
-    """A safe YAML loader that records each mapping's line and refuses duplicate keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping  # type: ignore[no-any-return]
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+class TooManyProblems(Exception):
+    """Raised by :meth:`Inputs.problem` at :data:`MAX_PROBLEMS`; :func:`article_data_build.assemble.build` stops."""
 
 
 def where(row: Row) -> tuple[str, int | None]:
@@ -63,15 +54,19 @@ class Inputs:
     problems: list[str] = field(default_factory=list)
 
     def problem(self, file: str, line: int | None, message: str) -> None:
+        """Record a problem; past :data:`MAX_PROBLEMS` the build stops reading (TooManyProblems)."""
         self.problems.append(f"{file}:{line if line is not None else 1}: {message}")
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(f"{INPUTS}:1: stopped after {MAX_PROBLEMS} problems; fix these first")
+            raise TooManyProblems(self.problems[-1])
 
     def read_yaml(self, name: str) -> Any:
         """A YAML file of annotations/, or None (with a problem) when it cannot be read."""
         rel = f"{INPUTS}/{name}"
         try:
-            return yaml.load((self.root / rel).read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
-        except FileNotFoundError:
-            self.problem(rel, None, "missing input file")
+            return load_yaml(read_input(self.root, rel, YAML_CAP).decode("utf-8"))
+        except InputFileError as exc:
+            self.problem(rel, None, str(exc).removeprefix(f"{rel}: "))
         except UnicodeDecodeError as exc:
             self.problem(rel, None, f"not UTF-8 ({exc})")
         except yaml.YAMLError as exc:
@@ -104,10 +99,13 @@ class Inputs:
         return good
 
     def article(self) -> tuple[bytes, str] | None:
-        """The article's bytes and text, or None when it is not UTF-8."""
-        data = (self.root / ARTICLE).read_bytes()
+        """The article's bytes and text, or None when it cannot be read or is not UTF-8."""
         try:
+            data = read_input(self.root, ARTICLE, ARTICLE_CAP)
             return data, data.decode("utf-8")
+        except InputFileError as exc:
+            self.problem(ARTICLE, None, str(exc).removeprefix(f"{ARTICLE}: "))
+            return None
         except UnicodeDecodeError as exc:
             self.problem(ARTICLE, None, f"not UTF-8: {exc}")
             return None
@@ -134,9 +132,9 @@ class Inputs:
         for name in tables:
             rel = f"{SCHEMAS}/{name}.schema.json"
             try:
-                schema = json.loads((self.root / rel).read_text(encoding="utf-8"))
+                schema = json.loads(read_input(self.root, rel, SCHEMA_CAP).decode("utf-8"))
                 check_table_schema(schema, rel)
-            except (OSError, ValueError, DescriptorError) as exc:
+            except (InputFileError, ValueError, DescriptorError, RecursionError) as exc:
                 self.problem(rel, None, f"cannot use the Table Schema: {exc}")
                 continue
             schemas[name] = schema
@@ -151,7 +149,7 @@ def enum(schemas: dict[str, Any], table: str, column: str) -> list[str]:
 
 def check_enum(inputs: Inputs, row: Row, key: str, values: list[str]) -> None:
     if row.get(key) not in values:
-        inputs.problem(*where(row), f"{key} {row.get(key)!r} is not one of {values}")
+        inputs.problem(*where(row), f"{key} {row.get(key)!r:.60} is not one of {values}")
 
 
 def check_ids(inputs: Inputs, rows: list[Row]) -> set[str]:
@@ -160,7 +158,7 @@ def check_ids(inputs: Inputs, rows: list[Row]) -> set[str]:
     for row in rows:
         rid = row.get("id")
         if not isinstance(rid, str) or not ID.match(rid):
-            inputs.problem(*where(row), f"id {rid!r} must be lowercase letters, digits and '_', starting with a letter")
+            inputs.problem(*where(row), f"id {rid!r:.60} must be lowercase letters, digits and '_', starting with a letter")
         elif rid in seen:
             inputs.problem(*where(row), f"duplicate id {rid!r}")
         else:
@@ -171,6 +169,7 @@ def check_ids(inputs: Inputs, rows: list[Row]) -> set[str]:
 def check_ref(inputs: Inputs, row: Row, key: str, known: set[str], table: str) -> str | None:
     """A reference to another table's id; an unknown one is a problem."""
     value = row.get(key)
-    if value is not None and value not in known:
-        inputs.problem(*where(row), f"{key} {value!r} is not an id in {table}; known ids: {sorted(known)[:12]}...")
+    if value is not None and (not isinstance(value, str) or value not in known):
+        inputs.problem(*where(row), f"{key} {value!r:.60} is not an id in {table}; known ids: "
+                       f"{heapq.nsmallest(12, known)}...")
     return value

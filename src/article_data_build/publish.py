@@ -12,7 +12,10 @@ swap:
   A journal that is malformed, truncated or names anything but a ``staging-*`` or
   ``backup-*`` folder directly inside ``.build`` is set aside, never obeyed: nothing
   outside ``.build`` is ever deleted;
-- **debris**: staging and backup folders no journal names are removed.
+- **debris**: staging and backup folders no journal names are removed;
+- **no symlink**: ``.build`` and the lock must be a real folder and a regular file
+  inside the checkout (:func:`article_data_build.paths.real_folder`); a symlink is
+  refused before anything is locked, swapped or deleted.
 
 Between a kill mid-swap and the next build, a reader of the folder sees a mix of
 two versions; ``article_data`` notices the journal and says so in its integrity
@@ -32,6 +35,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -40,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import OUTPUTS, STATE
+from .paths import BuildError, real_folder
 
 __all__ = ["JOURNAL", "STAGES", "build_lock", "publish", "recover", "stage"]
 
@@ -74,10 +79,16 @@ def stage(name: str) -> None:
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
     """Hold ``.build/lock`` for the whole build; a second build waits, saying who holds it."""
-    state = root / STATE
-    state.mkdir(exist_ok=True)
-    fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    state = real_folder(root, STATE, create=True)
     try:
+        fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0),
+                     0o644)
+    except OSError as exc:
+        raise BuildError(f"{state / 'lock'}: cannot open the build's lock ({exc.strerror}); it must be a regular "
+                         "file, not a symlink: remove it") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BuildError(f"{state / 'lock'}: not a regular file; remove it")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -174,9 +185,9 @@ def _roll_back(root: Path, staging: Path, backup: Path, absent: list[str]) -> No
 
 def recover(root: Path) -> None:
     """Finish or undo a swap that a killed build left, then remove the build's debris (hold the lock)."""
-    state = root / STATE
-    if not state.is_dir():
+    if not os.path.lexists(root / STATE):
         return
+    state = real_folder(root, STATE)
     found = _read_journal(state)
     if found is not None:
         staging, backup, absent = found
@@ -189,13 +200,13 @@ def recover(root: Path) -> None:
     for debris in state.iterdir():
         if _FOLDER.fullmatch(debris.name) and debris.is_dir() and not debris.is_symlink():
             shutil.rmtree(debris, ignore_errors=True)
-        elif debris.name.startswith(".swap-") and debris.name.endswith(".tmp"):
+        elif debris.name.startswith(".swap-") and debris.name.endswith(".tmp") and not debris.is_dir():
             debris.unlink(missing_ok=True)
 
 
 def publish(root: Path, staging: Path, *, old_version: str | None, new_version: str) -> None:
     """Move the validated staging folder's outputs into ``root``; ``datapackage.json`` last (the commit point)."""
-    state = root / STATE
+    state = real_folder(root, STATE)
     backup = Path(tempfile.mkdtemp(prefix="backup-", dir=state))
     absent = [name for name in OUTPUTS if not (root / name).exists()]
     _write_journal(state, {"staging": staging.name, "backup": backup.name, "absent": absent,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 
 from .inputs import Inputs, Row, where
 
-__all__ = ["Article", "Span", "locate"]
+__all__ = ["MAX_HITS", "Article", "Span", "locate"]
+
+#: How many occurrences of the annotated strings the build looks at in all (a cap on the work a hostile input buys).
+MAX_HITS = 2_000_000
 
 #: (char_start, char_end, paragraph_id) of a located string.
 Span = tuple[int, int, str]
@@ -14,16 +18,25 @@ Span = tuple[int, int, str]
 
 @dataclass
 class Article:
-    """The text and its paragraphs (the non-empty lines), as the paragraphs table has them."""
+    """The text and its paragraphs (the non-empty lines, in text order), as the paragraphs table has them."""
 
     text: str
     paragraphs: list[Row]
+    hits: int = 0  # occurrences looked at so far, capped by MAX_HITS
+    _by_id: dict[str, Row] = field(init=False, repr=False)
+    _starts: list[int] = field(init=False, repr=False)
 
-    def paragraph(self, pid: str) -> Row | None:
-        return next((p for p in self.paragraphs if p["paragraph_id"] == pid), None)
+    def __post_init__(self) -> None:
+        self._by_id = {p["paragraph_id"]: p for p in self.paragraphs}
+        self._starts = [p["char_start"] for p in self.paragraphs]
+
+    def paragraph(self, pid: object) -> Row | None:
+        return self._by_id.get(pid) if isinstance(pid, str) else None
 
     def containing(self, start: int, end: int) -> Row | None:
-        return next((p for p in self.paragraphs if p["char_start"] <= start and end <= p["char_end"]), None)
+        at = bisect.bisect_right(self._starts, start) - 1
+        para = self.paragraphs[at] if at >= 0 else None
+        return para if para is not None and end <= para["char_end"] else None
 
 
 def locate(inputs: Inputs, article: Article, row: Row, key: str = "text") -> Span | None:
@@ -44,6 +57,11 @@ def locate(inputs: Inputs, article: Article, row: Row, key: str = "text") -> Spa
     at = article.text.find(needle, lo, hi)
     while at != -1:
         hits.append(at)
+        article.hits += 1
+        if article.hits > MAX_HITS:
+            inputs.problem(*where(row), f"the annotated strings occur more than {MAX_HITS} times in the article in all, "
+                           "over the build's cap (SECURITY.md, 'The build's inputs')")
+            return None
         at = article.text.find(needle, at + 1, hi)
     scope = f"paragraph {pid}" if pid else "the article"
     occurrence = row.get("occurrence")
