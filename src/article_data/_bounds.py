@@ -97,12 +97,19 @@ def read_parquet(data: bytes) -> pa.Table:
 
 
 def check_values(table: pa.Table) -> None:
-    """Raise ``ValueError`` naming the column unless every value is usable: UTF-8, dates, finite numbers."""
+    """Raise ``ValueError`` naming the column unless every value is usable.
+
+    Valid UTF-8, no null in a column its schema requires (its Arrow field is not
+    nullable), dates that ``datetime.date`` holds, finite numbers.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     table.validate(full=True)  # invalid UTF-8 in a string column, offsets out of range
     for field, column in zip(table.schema, table.columns):
+        if not field.nullable and column.null_count:
+            raise ValueError(f"column {field.name!r} holds {column.null_count} empty value(s); its schema requires "
+                             "a value in every row")
         kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
         if pa.types.is_floating(kind):
             bad = pc.sum(pc.invert(pc.is_finite(column))).as_py()

@@ -155,6 +155,7 @@ def _resource(item: object, index: int, where: str) -> Resource:
             f"found {name!r:.60}; resource names are data, never code"
         )
     label = f"{label} ({name})"
+    _check_properties(item, label)
     for key, kind in (("path", str), ("hash", str), ("bytes", int), ("format", str)):
         value = item.get(key)
         if not isinstance(value, kind) or isinstance(value, bool):
@@ -175,6 +176,28 @@ def _resource(item: object, index: int, where: str) -> Resource:
                     bytes=item["bytes"], hash=item["hash"], schema=schema)
 
 
+#: Descriptor properties the library reads, with the type each must have (the Data Package's types).
+_TEXT_PROPERTIES = ("name", "title", "description", "homepage", "created", "id", "$schema")
+_LIST_OF_OBJECTS = ("licenses", "sources", "contributors")
+_OBJECT_TEXT = ("name", "path", "title", "email", "role", "description")
+
+
+def _check_properties(item: Mapping[str, Any], label: str) -> None:
+    """Every property the library or its outputs read has the type the Data Package gives it."""
+    for key in _TEXT_PROPERTIES:
+        if key in item and not isinstance(item[key], str):
+            raise DescriptorError(f"{label}: expected {key!r} to be a string, found {item[key]!r:.60}")
+    for key in _LIST_OF_OBJECTS:
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise DescriptorError(f"{label}: expected {key!r} to be a list of objects, found {value!r:.60}")
+        for index, entry in enumerate(value):
+            for field in _OBJECT_TEXT:
+                if field in entry and not isinstance(entry[field], str):
+                    raise DescriptorError(f"{label}: expected {key}[{index}].{field} to be a string, "
+                                          f"found {entry[field]!r:.60}")
+
+
 def parse_descriptor(raw: bytes, where: str) -> Descriptor:
     """Parse and check the bytes of a ``datapackage.json``; ``where`` names it in errors."""
     data = parse_json(raw, where)
@@ -185,6 +208,7 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
         raise DescriptorError(f"{where}: expected 'resources' to be a non-empty list, found {items!r:.60}")
     if len(items) > LIMITS["resources"]:
         raise DescriptorError(f"{where}: {len(items)} resources; at most {LIMITS['resources']} are accepted")
+    _check_properties(data, where)
     resources: dict[str, Resource] = {}
     for index, item in enumerate(items):
         resource = _resource(item, index, where)

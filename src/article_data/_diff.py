@@ -141,7 +141,11 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
             enums_added += [(column, v) for v in after if v not in before]
             enums_removed += [(column, v) for v in before if v not in after]
     key = (new_schema.get("primaryKey") or [new_schema["fields"][0]["name"]])[0]
-    old_rows, new_rows = _rows(old.load(name), key), _rows(new.load(name), key)
+    old_key = (old_schema.get("primaryKey") or [old_schema["fields"][0]["name"]])[0]
+    # Rows are matched by the key; a table whose key changed has no row in common (every id means another thing).
+    old_rows, new_rows = _rows(old.load(name), old_key), _rows(new.load(name), key)
+    if old_key != key:
+        old_rows = {f"{old_key}={k}": v for k, v in old_rows.items()}
     compared = [c for c in common if c not in {r[0] for r in retyped}]
     changed = []
     for row_key in (k for k in new_rows if k in old_rows):

@@ -39,6 +39,7 @@ def export_bytes(reader: Reader, name: str, fmt: str, *, protect_formulas: bool 
     """Return table ``name`` serialised as ``fmt`` (read and verified through ``reader``)."""
     if fmt not in EXPORT_FORMATS:
         raise FormatError(fmt, EXPORT_FORMATS)
+    reader.check_contract()
     fields = reader.schema(name).fields
     rows = load_arrow(reader, name).to_pylist()
     if fmt == "parquet":
@@ -46,7 +47,7 @@ def export_bytes(reader: Reader, name: str, fmt: str, *, protect_formulas: bool 
         return parquet_bytes(fields, rows, table_metadata(reader.descriptor.data, name, schema.data))
     if fmt == "json":
         document = [{k: _json_value(v) for k, v in row.items()} for row in rows]
-        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        return (json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
     if protect_formulas:
         rows = [{k: neutralise(v) for k, v in row.items()} for row in rows]
     return csv_bytes(fields, rows)

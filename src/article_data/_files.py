@@ -9,6 +9,7 @@ the bytes hashed and parsed; nothing is opened a second time.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -26,6 +27,10 @@ FIX = (
     "version, or `git checkout` it); article_data never repairs or re-downloads data."
 )
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: The build's state folder and its swap journal (article_data_build.publish writes them).
+STATE_DIR = ".build"
+SWAP_JOURNAL = "swap.json"
+_VERSION = re.compile(r"[0-9A-Za-z.+-]{1,64}")
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
 
@@ -152,24 +157,45 @@ def swap_hint(root: Path) -> str:
     """A sentence for integrity errors when a build's swap journal lies in this folder, else ''.
 
     The build (not part of this library) journals its swap in ``.build/swap.json``;
-    while that file exists the folder may hold a mix of two versions.
+    while that file exists the folder may hold a mix of two versions. The journal is
+    untrusted like everything in the folder: ``.build`` is opened relative to the
+    folder without following a symlink (one to an outside folder is never read), the
+    journal likewise, as a small regular file, and its versions are taken only if
+    they look like versions.
     """
-    journal = root / ".build" / "swap.json"
-    try:
-        fd = os.open(journal, _FLAGS)
-    except OSError:
+    raw = _read_state_file(root, STATE_DIR, SWAP_JOURNAL, limit=4096)
+    if raw is None:
         return ""
-    try:  # untrusted like everything in the folder: a small regular file, read once
-        raw = os.read(fd, 4096) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    finally:
-        os.close(fd)
-    versions = re.findall(rb'"(old|new)_version": "([0-9A-Za-z.+-]{1,64})"', raw)
-    found = {kind.decode(): version.decode() for kind, version in versions}
+    journal = root / STATE_DIR / SWAP_JOURNAL
+    found = {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = None
+    if isinstance(data, dict):
+        found = {k: str(data[f"{k}_version"]) for k in ("old", "new")
+                 if isinstance(data.get(f"{k}_version"), str) and _VERSION.fullmatch(data[f"{k}_version"])}
     old = f" {found['old']}" if "old" in found else ""
     new = f" {found['new']}" if "new" in found else ""
     return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
             f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
             f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+
+
+def _read_state_file(root: Path, folder: str, name: str, *, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of ``root/folder/name``, no component after ``root`` followed through a symlink."""
+    directory = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fds: list[int] = []
+    try:
+        fds.append(os.open(root, directory))
+        fds.append(os.open(folder, directory | getattr(os, "O_NOFOLLOW", 0), dir_fd=fds[-1]))
+        fds.append(os.open(name, _FLAGS, dir_fd=fds[-1]))
+        return os.read(fds[-1], limit) if stat.S_ISREG(os.fstat(fds[-1]).st_mode) else None
+    except OSError:
+        return None
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def check_digest(shown: str, data: bytes, digest: str | None, error: type[ArticleDataError],

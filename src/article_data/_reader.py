@@ -31,6 +31,7 @@ class Reader:
         self._release: Release | None = None
         self._schemas: dict[str, TableSchema] = {}
         self._schema_bytes: dict[str, bytes] = {}  # schema files already read (and hashed) as resources
+        self._contract_checked = False
 
     @property
     def descriptor(self) -> Descriptor:
@@ -46,6 +47,14 @@ class Reader:
                 refuse_claim(claimed, raw, shown, self._check_file)
             self._release, self._descriptor = release, descriptor
         return self._descriptor
+
+    def check_contract(self) -> None:
+        """Check once that the tables, keys and columns every consumer reads are there (:mod:`._contract`)."""
+        if not self._contract_checked:
+            from ._contract import check_contract
+
+            check_contract(self)
+            self._contract_checked = True
 
     def _check_file(self, rel: str, size: int, digest: str) -> None:
         self.source.read(rel, size=size, digest=digest)

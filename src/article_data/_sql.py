@@ -84,6 +84,7 @@ def connect(reader: Reader, *, verify: bool = True) -> duckdb.DuckDBPyConnection
     ``substring(text, char_start + 1, char_end - char_start)`` gives a span, since
     DuckDB counts code points from 1.
     """
+    reader.check_contract()
     engine = _duckdb()
     tables = {name: load_arrow(reader, name, verify=verify) for name in reader.tables}
     text = reader.text(verify=verify)

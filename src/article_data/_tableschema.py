@@ -79,9 +79,14 @@ def _re2_problem(pattern: str) -> str | None:
 
 def _names(value: object, label: str, known: tuple[str, ...]) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else value
-    if not isinstance(names, list | tuple) or not names or not all(isinstance(n, str) for n in names):
-        raise DescriptorError(f"{label}: expected a field name or a list of them, found {value!r:.80}")
-    unknown = [n for n in names if n not in known]
+    if not isinstance(names, list | tuple) or not names or len(names) > len(known) \
+            or not all(isinstance(n, str) for n in names):
+        raise DescriptorError(f"{label}: expected a field name or a list of at most {len(known)} of them, "
+                              f"found {value!r:.80}")
+    if len(set(names)) != len(names):
+        raise DescriptorError(f"{label}: names a field twice; expected each field at most once")
+    fields = frozenset(known)
+    unknown = [n for n in names if n not in fields]
     if unknown:
         raise DescriptorError(f"{label}: {unknown[0]!r:.60} is not a field of this schema")
     return tuple(names)
@@ -213,7 +218,8 @@ def check_table_schema(data: object, where: str) -> TableSchema:
         raise DescriptorError(f"{where}: field {duplicate!r} is declared twice")
     primary_key = _names(data["primaryKey"], f"{where}: primaryKey", names) if "primaryKey" in data else ()
     foreign = data.get("foreignKeys", [])
-    if not isinstance(foreign, list):
-        raise DescriptorError(f"{where}: foreignKeys: expected a list, found {foreign!r:.60}")
+    if not isinstance(foreign, list) or len(foreign) > len(names):
+        raise DescriptorError(f"{where}: foreignKeys: expected a list of at most {len(names)} keys (one per field), "
+                              f"found {foreign!r:.60}")
     foreign_keys = tuple(_foreign_key(item, i, where, names) for i, item in enumerate(foreign))
     return TableSchema(where=where, data=data, fields=checked, primary_key=primary_key, foreign_keys=foreign_keys)

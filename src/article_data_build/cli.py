@@ -18,6 +18,7 @@ in releases/ (see :mod:`article_data_build.release`), and only then swaps it int
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import errno
 import shutil
 import sys
@@ -111,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="build into this folder instead of the repository")
     parser.add_argument("--inputs", type=Path, default=ROOT, help="folder holding annotations/ (default: the repository)")
+    parser.add_argument("--version", help="publish under this version instead of the library's (a fork, a test of "
+                                          "changed inputs); the version guard applies to it as to any")
     args = parser.parse_args(argv)
     try:
         return _build(args)
@@ -128,6 +131,8 @@ def _build(args: argparse.Namespace) -> int:
         stage("locked")
         recover(dest)
         inputs, package = build(args.inputs.resolve())
+        if package is not None and args.version:
+            package = replace(package, metadata={**package.metadata, "version": args.version})
         stage("inputs read")
         if inputs.problems or package is None:
             print(f"build: {len(inputs.problems)} problem(s) in the inputs; nothing was written:", file=sys.stderr)

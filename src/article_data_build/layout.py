@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from article_data._files import STATE_DIR
+
 __all__ = ["ARTICLE", "CHANGELOG", "INPUTS", "METADATA", "OUTPUTS", "RELEASES", "SCHEMAS", "STATE"]
 
 #: The hand-written inputs: the text as received, the curated judgments, the Table Schemas.
@@ -12,7 +14,7 @@ SCHEMAS = f"{INPUTS}/schemas"
 #: What the build publishes (and nothing else): the package and the files describing it.
 OUTPUTS = ("data", "schemas", "datapackage.json", "DATA_DICTIONARY.md", "croissant.json", "article.jsonld")
 #: The build's own state: the lock, the swap journal, staging and backup folders.
-STATE = ".build"
+STATE = STATE_DIR  # the library names it: it reads the journal to explain a half-swapped folder
 #: Released packages, one reproducible zip per version, and the release notes.
 RELEASES = "releases"
 CHANGELOG = "CHANGELOG.md"

@@ -43,12 +43,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from article_data._files import SWAP_JOURNAL
+
 from .layout import OUTPUTS, STATE
 from .paths import BuildError, real_folder
 
 __all__ = ["JOURNAL", "STAGES", "build_lock", "publish", "recover", "stage"]
 
-JOURNAL = "swap.json"
+JOURNAL = SWAP_JOURNAL
 _FOLDER = re.compile(r"(staging|backup)-[A-Za-z0-9_]{1,64}")
 _HOOK = "ARTICLE_DATA_BUILD_HOOK"
 #: Every stage a test can stop the build at, in the order the build passes them.

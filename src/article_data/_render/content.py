@@ -160,7 +160,8 @@ def _speakers(quotes: list[dict[str, Any]], entities: Mapping[str, Entity]) -> d
 
 
 def load_content(pkg: Package) -> Content:
-    """Load the descriptor, the text and every table of ``pkg`` (hashes verified)."""
+    """Load the descriptor, the text and every table of ``pkg`` (hashes verified, the contract checked)."""
+    pkg._reader.check_contract()
     descriptor = pkg.descriptor()
     version = pkg.version
     text = pkg.article_text()

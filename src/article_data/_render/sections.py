@@ -3,11 +3,13 @@ legend, article, speaker panel, entity list, defect list and footer."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._errors import ArticleDataError
 from .._version import __version__
 from .._vocabulary import LABELS, OPENING_MARK, quoted
 from .content import Content, Entity, mention_key, speaker_key, words
@@ -38,15 +40,40 @@ def _paragraph(content: Content, paragraph: Mapping[str, Any], spans: Sequence[S
     return element(tag, marker, inner, attributes=[("class", classes), *common])
 
 
+#: How many (span, paragraph) pairs a page may draw per span and paragraph: a span lies in one paragraph.
+CROSSINGS_PER_ITEM = 4
+
+
+def spans_by_paragraph(paragraphs: Sequence[Mapping[str, Any]], spans: Sequence[Span]) -> dict[str, list[Span]]:
+    """Each paragraph's spans, found by bisecting the sorted paragraph starts (linear in spans and paragraphs).
+
+    Spans that together cross more than :data:`CROSSINGS_PER_ITEM` times as many
+    paragraph boundaries as there are spans and paragraphs are refused: no real
+    package has a span across paragraphs, and drawing them would cost their product.
+    """
+    owners = sorted((int(r["char_start"]), int(r["char_end"]), str(r["paragraph_id"])) for r in paragraphs)
+    starts = [start for start, _, _ in owners]
+    budget = CROSSINGS_PER_ITEM * (len(spans) + len(owners))
+    found: dict[str, list[Span]] = {}
+    for span in spans:
+        index = max(bisect.bisect_right(starts, span.start) - 1, 0)
+        while index < len(owners) and owners[index][0] < span.end:
+            start, end, pid = owners[index]
+            if span.start < end and span.end > start:
+                found.setdefault(pid, []).append(span)
+                budget -= 1
+                if budget < 0:
+                    raise ArticleDataError("the page's spans cross paragraph boundaries more than "
+                                           f"{CROSSINGS_PER_ITEM} times per span and paragraph; refused "
+                                           "(a span of the package lies inside one paragraph)")
+            index += 1
+    return found
+
+
 def article(content: Content, spans: Sequence[Span]) -> Markup:
     """Every paragraph in order with its marks; the site's boilerplate after the byline in one box."""
     paragraphs = content.rows("paragraphs")
-    owners = {(int(r["char_start"]), int(r["char_end"])): str(r["paragraph_id"]) for r in paragraphs}
-    by_paragraph: dict[str, list[Span]] = {}
-    for span in spans:
-        for (start, end), pid in sorted(owners.items()):
-            if span.start < end and span.end > start:
-                by_paragraph.setdefault(pid, []).append(span)
+    by_paragraph = spans_by_paragraph(paragraphs, spans)
     out: list[Markup] = []
     ordered = sorted(paragraphs, key=lambda r: int(r["position"]))
     for is_footer, run in itertools.groupby(ordered, key=lambda r: r["kind"] == "footer"):

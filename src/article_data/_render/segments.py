@@ -16,9 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .._errors import ArticleDataError
 from .markup import AttrValue, Markup, attrs, escape
 
-__all__ = ["RANK", "Node", "Span", "emit", "segment_tree"]
+__all__ = ["MAX_DEPTH", "RANK", "Node", "Span", "emit", "segment_tree"]
+
+#: The deepest nesting of spans a page draws (the real package nests at most 4 deep): past it the
+#: input is refused, so no loop or recursion runs as deep as a hostile package says.
+MAX_DEPTH = 24
 
 #: Nesting order for spans with the same extent: lower ranks wrap higher ones.
 RANK = {"credit": 0, "quote": 1, "defect": 2, "figure": 3, "mention": 4}
@@ -84,6 +89,9 @@ def segment_tree(text: str, start: int, end: int, spans: Sequence[Span]) -> Node
             node = Node(span, pos)
             stack[-1].children.append(node)
             stack.append(node)
+        if len(stack) > MAX_DEPTH + 1:
+            raise ArticleDataError(f"spans nest {len(stack) - 1} deep at offset {pos}; a page draws at most "
+                                   f"{MAX_DEPTH} (the package nests a few: a quotation, a mention, a figure)")
         if index + 1 < len(bounds):
             stack[-1].children.append(text[pos : bounds[index + 1]])
     root.end = end
