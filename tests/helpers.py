@@ -63,9 +63,14 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
     (root / "datapackage.json").write_text(json.dumps(as_fork(descriptor)))
 
 
-def build(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the build (``python -m article_data_build ARGS``) in a subprocess."""
-    return run(BIN / "python", "-m", "article_data_build", *args, env=env)
+#: The version a build of changed inputs publishes under in tests: no release, so the library opens it as a fork.
+FORK_VERSION = "99.0.0+fork"
+
+
+def build(*args: str | Path, env: dict[str, str] | None = None, fork: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the build (``python -m article_data_build ARGS``) in a subprocess; ``fork``: as :data:`FORK_VERSION`."""
+    version = ("--version", FORK_VERSION) if fork else ()
+    return run(BIN / "python", "-m", "article_data_build", *args, *version, env=env)
 
 
 def snapshot(root: Path) -> dict[str, str]:

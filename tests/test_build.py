@@ -99,7 +99,7 @@ def test_build_refuses_inputs_that_break_the_guide_rules(repo_copy: Path) -> Non
     before = snapshot(repo_copy)
     # A speech quote without a speaker passes the input checks; pandera's row rule catches it.
     edit(repo_copy / "annotations" / "quotes.yaml", "  speaker_person: vitya\n  cue: declares", "  cue: declares")
-    result = build("--inputs", repo_copy)
+    result = build("--inputs", repo_copy, fork=True)
     assert result.returncode == 1
     assert "nothing was published" in result.stderr
     assert "speech_has_one_speaker" in result.stderr and "quotes[q06]" in result.stderr

@@ -24,7 +24,7 @@ def change_inputs(repo: Path) -> None:
 
 
 def build_with_hook(repo: Path, hook: str) -> subprocess.CompletedProcess[str]:
-    return build("--inputs", repo, env=dict(os.environ, **{HOOK: hook}))
+    return build("--inputs", repo, env=dict(os.environ, **{HOOK: hook}), fork=True)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def new_snapshot(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     repo = tmp_path_factory.mktemp("changed") / "repo"
     shutil.copytree(ROOT / "annotations", repo / "annotations")
     change_inputs(repo)
-    assert build("--out", repo.parent / "reference", "--inputs", repo).returncode == 0
+    assert build("--out", repo.parent / "reference", "--inputs", repo, fork=True).returncode == 0
     return snapshot(repo.parent / "reference")
 
 
@@ -67,7 +67,7 @@ def test_a_build_killed_at_any_stage_leaves_one_whole_version_after_the_next_bui
         with pytest.raises(ad.IntegrityError, match="A build was swapping version 1.1.0 into this folder"):
             ad.Package(repo_copy).verify()
     assert (state == new) if committed else (state in (old, new) or (repo_copy / STATE / JOURNAL).exists())
-    again = build("--inputs", repo_copy)
+    again = build("--inputs", repo_copy, fork=True)
     assert again.returncode == 0, again.stderr
     assert snapshot(repo_copy) == new and debris(repo_copy) == []
     ad.Package(repo_copy).verify()
@@ -79,7 +79,7 @@ def test_an_interrupted_swap_is_rolled_back_before_anything_else(repo_copy: Path
     old, _ = old_and_new
     assert build_with_hook(repo_copy, "moved in data=kill").returncode == -9
     edit(repo_copy / "annotations" / "quotes.yaml", "speaker_person: vitya", "speaker_person: vanya")
-    result = build("--inputs", repo_copy)
+    result = build("--inputs", repo_copy, fork=True)
     assert result.returncode == 1 and "rolled back a build that was interrupted" in result.stderr
     assert snapshot(repo_copy) == old and debris(repo_copy) == []
 
@@ -105,7 +105,7 @@ def test_a_malformed_or_hostile_journal_is_set_aside_and_the_build_goes_on(repo_
     state = repo_copy / STATE
     state.mkdir()
     (state / JOURNAL).write_text(BAD_JOURNALS[case])
-    result = build("--inputs", repo_copy)
+    result = build("--inputs", repo_copy, fork=True)
     assert result.returncode == 0, result.stderr
     assert "ignored the swap journal" in result.stderr
     assert (victim / "precious.txt").read_text() == "keep me"
@@ -122,7 +122,7 @@ def test_debris_of_killed_builds_is_removed(repo_copy: Path) -> None:
     (state / "staging-old1" / "data").mkdir()
     keep = state / "notes.txt"
     keep.write_text("not the build's")
-    assert build("--inputs", repo_copy).returncode == 0
+    assert build("--inputs", repo_copy, fork=True).returncode == 0
     assert debris(repo_copy) == ["notes.txt"]
 
 

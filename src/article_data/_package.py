@@ -86,6 +86,7 @@ class Package:
     ----------
     root
         The folder that holds ``datapackage.json``, or a zip archive of such a folder
+        (default: the copy bundled with this library)
         (``datapackage.json`` at the root of the archive). Everything in it is untrusted:
         the descriptor and the Table Schemas are checked before use, nothing outside
         the folder is ever opened (paths that are absolute, contain ``..`` or lead
@@ -102,12 +103,12 @@ class Package:
     True
     """
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         from ._archive import ZipSource, is_archive  # loaded on first use: `import article_data` stays cheap
         from ._files import FolderSource
         from ._reader import Reader
 
-        self.root = Path(root)
+        self.root = Path(root) if root is not None else default_root()
         self._reader: Reader = Reader(ZipSource(self.root) if is_archive(self.root) else FolderSource(self.root))
 
     def __repr__(self) -> str:
