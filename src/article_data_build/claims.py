@@ -83,7 +83,8 @@ def regenerate(root: Path) -> dict[Path, str]:
     """DATASHEET.md with its generated claims for the package in ``root``, by path."""
     defects = Package(root).load("defects")
     kinds = [str(kind) for kind in defects["kind"].cat.categories]  # the schema's enum, in its order
-    rows = defects[["defect_id", "kind", "text"]].astype(str).to_dict("records")
+    rows = [{"defect_id": str(d), "kind": str(k), "text": str(t)}
+            for d, k, t in zip(defects["defect_id"], defects["kind"], defects["text"], strict=True)]
     datasheet = root / "DATASHEET.md"
     return {datasheet: _replace(datasheet.read_text(encoding="utf-8"), DEFECT_KINDS,
                                 defect_kinds_block(kinds, rows), datasheet)}
