@@ -43,9 +43,11 @@ def test_changelog_and_datasheet_blocks_generated_from_the_diff_are_fresh() -> N
 
 
 def test_changelog_records_this_version_with_its_row_counts() -> None:
-    """CHANGELOG.md has a dated entry for the current version whose generated row counts match the data."""
+    """CHANGELOG.md has an entry for the current version (dated, or "unreleased" until `make release`) whose
+    generated row counts match the data."""
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(rf"^## \[{re.escape(ad.__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, flags=re.M)
+    assert re.search(rf"^## \[{re.escape(ad.__version__)}\] - (\d{{4}}-\d{{2}}-\d{{2}}|unreleased)$", changelog,
+                     flags=re.M)
     section = changelog.split(f"## [{ad.__version__}]")[1].split("\n## [")[0]
     counts = dict(re.findall(r"^\| (\w+) \| [\d-]+ \| (\d+) \|", section, flags=re.M))
     assert counts == {table: str(len(ad.load(table))) for table in ad.TABLES}
@@ -74,12 +76,12 @@ def test_every_python_block_of_the_readme_runs_and_shows_its_real_output(monkeyp
 
 
 def test_readme_upgrading_section_quotes_the_real_changes() -> None:
-    """"Upgrading from 1.0.0" quotes row counts and the number of corrected rows that the diff computes."""
-    section = README.split("### Upgrading from 1.0.0")[1].split("\n## ")[0]
-    diff = ad.diff("1.0.0", ROOT)
-    old = ad.Package(ROOT / "releases" / "article-data-1.0.0.zip")
+    """"Upgrading from 1.0.0" (to 1.1.0) quotes row counts and the number of corrected rows that the diff computes."""
+    section = README.split("### Upgrading from 1.0.0")[1].split("\n## ")[0].split("\n### ")[0]
+    diff = ad.diff("1.0.0", "1.1.0")
+    old, new = (ad.Package(ROOT / "releases" / f"article-data-{v}.zip") for v in ("1.0.0", "1.1.0"))
     for table in ("mentions", "defects"):
-        assert f"`{table}` {len(old.load(table))} → {len(ad.load(table))}" in section, table
+        assert f"`{table}` {len(old.load(table))} → {len(new.load(table))}" in section, table
     corrected = sum(len(t.changed) for t in diff.tables)
     assert f"**Corrected values** in {corrected} rows" in section
     added = [c for t in diff.tables for c in t.columns_added]
@@ -117,3 +119,78 @@ def test_datasheet_has_the_seven_sections_and_current_agreement() -> None:
         "motivation", "composition", "collection", "preprocessing", "uses", "distribution", "maintenance"]
     result = run(BIN / "python", "-m", "article_data_build.agreement", "--check")
     assert result.returncode == 0, result.stderr
+
+
+# -- claims about the data: examples and file paths ----------------------------------------------
+
+SCHEMAS = sorted((ROOT / "annotations" / "schemas").glob("*.schema.json"))
+EXAMPLE = re.compile(r"e\.g\. ([^;)]+)")
+ENUM_EXAMPLE = re.compile(r"\b(\w+) \([^()]*?e\.g\. '([^']+)'(?:: value (\d+))?")
+
+
+def schema_examples() -> list[tuple[str, str, str]]:
+    """(table, field, description) for every field description of a Table Schema that gives an example."""
+    import json
+
+    found = []
+    for path in SCHEMAS:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        table = path.name.removesuffix(".schema.json")
+        found += [(table, f["name"], f["description"]) for f in schema["fields"] if "e.g. " in f.get("description", "")]
+    return found
+
+
+@pytest.mark.parametrize("table, field, description", schema_examples(),
+                         ids=[f"{t}.{f}" for t, f, _ in schema_examples()])
+def test_every_example_a_table_schema_description_gives_is_true_of_the_rows(table: str, field: str,
+                                                                           description: str) -> None:
+    """A quoted example ('in the hundreds') is a cell of the table, and the enum value it illustrates is that
+    row's; a bare example (tells, m2995) occurs in the column it describes. DATA_DICTIONARY.md and croissant.json
+    carry the same descriptions (generated from the schemas), so this covers them too."""
+    frame = ad.load(table)
+    cells = {str(v) for column in frame.columns for v in frame[column].dropna()}
+    categories = getattr(frame[field].dtype, "categories", ())
+    for value, example, number in ENUM_EXAMPLE.findall(description):
+        assert example in cells, f"{table}.{field}: the example '{example}' is no cell of {table}"
+        rows = frame[frame.apply(lambda row: example in {str(v) for v in row.dropna()}, axis=1)]
+        if value in categories:
+            assert set(rows[field].astype(str)) == {value}, f"{table}.{field}: '{example}' is not {value}"
+        if number:
+            assert set(rows["value"].astype(float)) == {float(number)}, f"{table}: '{example}' is not value {number}"
+    column = [str(v) for v in frame[field].dropna()]
+    for examples in EXAMPLE.findall(description):
+        quoted = re.findall(r"'([^']+)'", examples)
+        for example in quoted:
+            assert example in cells, f"{table}.{field}: the example '{example}' is no cell of {table}"
+        if not quoted:
+            for example in re.split(r", | or ", examples.strip()):
+                assert any(example in v for v in column), f"{table}.{field}: the example {example!r} is not in it"
+
+
+def test_the_examples_of_an_enum_field_illustrate_values_of_its_enum() -> None:
+    """In the description of an enum field, each example is attached to a value of the enum
+    ("approximate (e.g. 'in the hundreds': value 200)"), so the rows test above checks that value."""
+    enum_fields = [(t, f, d) for t, f, d in schema_examples()
+                   if getattr(ad.load(t)[f].dtype, "categories", None) is not None]
+    assert {(t, f) for t, f, _ in enum_fields} >= {("figures", "qualifier"), ("mentions", "mention_type")}
+    for table, field, description in enum_fields:
+        values = [value for value, _, _ in ENUM_EXAMPLE.findall(description)]
+        assert values and set(values) <= set(ad.load(table)[field].dtype.categories), (table, field, values)
+
+
+DOCUMENTS = ("README.md", "DATASHEET.md", "CONTRIBUTING.md", "DATA_DICTIONARY.md", "CHANGELOG.md",
+             "annotations/package.yaml", "croissant.json", "datapackage.json")
+CITED_PATH = re.compile(r"(?<![\w/.*-])((?:annotations|data|schemas|src|scripts|tests|releases|docs|bench|LICENSES)"
+                        r"/[\w./*-]*[\w*/])(?![<\w])")  # tests/test_<module>.py is a pattern, not a path
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_file_path_a_document_cites_exists(document: str) -> None:
+    """Every repository path a document names (scripts/build.py, annotations/review/...) exists, or matches a file
+    when it is a glob; the CHANGELOG's sections of earlier releases may name what was there then."""
+    text = (ROOT / document).read_text(encoding="utf-8")
+    if document == "CHANGELOG.md":
+        text = text.split(f"## [{ad.__version__}]")[1].split("\n## [")[0]
+    cited = set(CITED_PATH.findall(text))
+    missing = sorted(p for p in cited if not (list(ROOT.glob(p.rstrip("/"))) if "*" in p else (ROOT / p).exists()))
+    assert not missing, f"{document} cites paths that do not exist: {missing}"

@@ -54,7 +54,8 @@ DTYPES: dict[str, dict[str, object]] = {
                 "kind": C("duplicated_word", "broken_grammar", "misspelling", "unpaired_quotation_mark",
                           "missing_quotation_marks", "truncated_sentence", "inconsistent_spelling", "duplicated_line",
                           "missing_content", "stray_text", "unclear_reference", "garbled_paraphrase",
-                          "altered_quotation", "misattributed_byline", "altered_reporting_verb", "altered_fact"),
+                          "altered_quotation", "misattributed_byline", "altered_reporting_verb", "altered_fact",
+                          "reordered_text"),
                 "correction": S, "note": S},
 }
 

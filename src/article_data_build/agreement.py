@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     updated = f"{head}{START}\n{report()}\n{END}{tail}"
     if args.check:
         if updated != text:
-            print("agreement: DATASHEET.md is stale; run `python scripts/agreement.py`", file=sys.stderr)
+            print("agreement: DATASHEET.md is stale; run `python -m article_data_build.agreement`", file=sys.stderr)
             return 1
         return 0
     DATASHEET.write_text(updated, encoding="utf-8")
