@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, build, edit, snapshot
+from helpers import BIN, FORK_VERSION, ROOT, build, edit, snapshot
 
 import article_data as ad
 from article_data_build.layout import STATE
@@ -65,7 +65,7 @@ def test_a_build_killed_at_any_stage_leaves_one_whole_version_after_the_next_bui
     state = snapshot(repo_copy)
     committed = STAGES.index(stage) >= STAGES.index("committed")
     if state not in (old, new):  # killed mid-swap: a reader is told, never served a mix silently
-        with pytest.raises(ad.IntegrityError, match=f"A build was swapping version {re.escape(ad.__version__)} into this folder"):
+        with pytest.raises(ad.IntegrityError, match=f"A build was swapping version {re.escape(FORK_VERSION)} into this folder"):
             ad.Package(repo_copy).verify()
     assert (state == new) if committed else (state in (old, new) or (repo_copy / STATE / JOURNAL).exists())
     again = build("--inputs", repo_copy, fork=True)
@@ -133,11 +133,11 @@ def test_two_builds_at_once_run_one_after_the_other(repo_copy: Path, tmp_path: P
     _, new = old_and_new
     release = tmp_path / "release"
     env = dict(os.environ, **{HOOK: f"moved in data={'wait:' + str(release)}"})
-    first = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy)],
+    first = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert first.stderr is not None
     assert "held at stage 'moved in data'" in first.stderr.readline()
-    second = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy)],
+    second = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert second.stderr is not None
     waiting = second.stderr.readline()

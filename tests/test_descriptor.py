@@ -48,10 +48,11 @@ def raw_descriptor(root: Path, text: str) -> None:
 
 def many_resources(root: Path, total: int) -> None:
     """Add copies of the article resource until the descriptor lists ``total`` resources."""
-    descriptor = json.loads((root / "datapackage.json").read_text())
-    article = resource(descriptor, "article")
-    descriptor["resources"] += [dict(article, name=f"copy{i}") for i in range(total - len(descriptor["resources"]))]
-    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    def add(descriptor: dict) -> None:
+        article = resource(descriptor, "article")
+        descriptor["resources"] += [dict(article, name=f"copy{i}") for i in range(total - len(descriptor["resources"]))]
+
+    edit_descriptor(root, add)
 
 
 BAD_JSON: dict[str, tuple[Callable[[Path], None], str]] = {

@@ -103,12 +103,15 @@ GLOB_FOLDERS = ("pkg[a-z]", "pkg*", "pkg?", "**", "pkg{a,b}", "pk'g")
 
 @pytest.mark.parametrize("name", LEGAL_NAMES)
 def test_legal_but_unusual_table_name_is_quoted_in_sql(package_copy: Path, name: str) -> None:
-    """Names the rule allows (dots, dashes, SQL keywords, leading digits) are quoted identifiers: the query sees the rows."""
-    def rename(descriptor: dict) -> None:
-        resource(descriptor, "places")["name"] = name
-        resource(descriptor, "places_parquet")["name"] = f"{name}_parquet"
+    """Names the rule allows (dots, dashes, SQL keywords, leading digits) are quoted identifiers: the query sees the rows.
 
-    edit_descriptor(package_copy, rename)
+    The table is a second copy of ``places`` under the unusual name (every package also has ``places``).
+    """
+    def add(descriptor: dict) -> None:
+        descriptor["resources"] += [dict(resource(descriptor, "places"), name=name),
+                                    dict(resource(descriptor, "places_parquet"), name=f"{name}_parquet")]
+
+    edit_descriptor(package_copy, add)
     pkg = ad.Package(package_copy)
     frame = pkg.sql(f'SELECT * FROM "{name}"')
     pd.testing.assert_frame_equal(frame, pkg.load(name))

@@ -292,3 +292,233 @@ def test_nan_or_infinity_in_a_number_is_refused_so_json_stays_json(tmp_path: Pat
     declare(root, "data/figures.parquet", table_with("figures", "value", value, pa.float64()))
     lines = attempt(root, "load", "export")
     assert len(refused(lines)) == 2 and all("NaN or infinite" in line for line in refused(lines)), lines
+
+
+# -- structure nobody checked ----------------------------------------------------------------------------
+
+
+def drop_table(root: Path, table: str) -> None:
+    edit_descriptor(root, lambda d: d.__setitem__("resources", [r for r in d["resources"] if r["name"] not in (
+        table, f"{table}_parquet", f"{table}_schema")]))
+
+
+def drop_column(root: Path, table: str, column: str) -> None:
+    from helpers import replace_table
+
+    import article_data as ad
+
+    frame = ad.Package(root).load(table)
+    edit_schema(root, table, lambda s: s.__setitem__("fields", [f for f in s["fields"] if f["name"] != column]))
+    replace_table(root, table, frame.drop(columns=[column]))
+
+
+def nullable(root: Path, table: str, column: str) -> None:
+    def change(schema: dict[str, Any]) -> None:
+        field = next(f for f in schema["fields"] if f["name"] == column)
+        field.setdefault("constraints", {})["required"] = False
+
+    edit_schema(root, table, change)
+
+
+STRUCTURE = {
+    "no images table": (lambda root: drop_table(root, "images"), "no table 'images'"),
+    "no defects table": (lambda root: drop_table(root, "defects"), "no table 'defects'"),
+    "figures without qualifier": (lambda root: drop_column(root, "figures", "qualifier"), "no column 'qualifier'"),
+    "mentions without text": (lambda root: drop_column(root, "mentions", "text"), "no column 'text'"),
+    "nullable char_start": (lambda root: nullable(root, "quotes", "char_start"), "quotes.char_start may be null"),
+    "another primary key": (lambda root: edit_schema(root, "quotes", lambda s: s.__setitem__("primaryKey", ["text"])),
+                            "expected the primary key"),
+}
+
+
+@pytest.mark.parametrize("case", list(STRUCTURE))
+def test_a_copy_breaking_the_contract_is_refused_before_render_export_and_sql(tmp_path: Path, case: str) -> None:
+    """A missing table or column, a nullable offset, another key: one DescriptorError, before any consumer runs."""
+    change, message = STRUCTURE[case]
+    root = fork_copy(tmp_path)
+    change(root)
+    lines = attempt(root, "render", "export", "sql")
+    assert len(refused(lines)) == 3 and all(message in line for line in refused(lines)), lines
+
+
+def spans(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
+    from helpers import replace_table
+
+    import pandas as pd
+
+    import article_data as ad
+
+    frame = ad.Package(root).load(table)
+    replace_table(root, table, pd.concat([frame, pd.DataFrame(rows).astype(frame.dtypes.to_dict())],
+                                         ignore_index=True))
+
+
+@SETTINGS
+@given(depth=st.integers(30, 1_500))
+def test_quotations_nested_deeper_than_the_page_draws_are_refused(tmp_path: Path, depth: int) -> None:
+    """Hundreds of nested quotations (a page of hundreds of MB, or a RecursionError) are one ArticleDataError."""
+    import article_data as ad
+
+    root = fork_copy(tmp_path)
+    first = ad.Package(root).load("paragraphs").iloc[5]
+    template = ad.Package(root).load("quotes").iloc[0].to_dict()
+    rows = [dict(template, quote_id=f"n{i}", paragraph_id=first.paragraph_id, char_start=int(first.char_start) + 0,
+                 char_end=int(first.char_end) - 0, text=first.text) for i in range(depth)]
+    spans(root, "quotes", rows)
+    (line,) = refused(attempt(root, "render"))
+    assert "spans nest" in line
+
+
+def test_twelve_thousand_paragraphs_render_within_the_timeout(tmp_path: Path) -> None:
+    """The page is linear in spans and paragraphs: 12,000 more paragraphs (lines of the text) render at once."""
+    import article_data as ad
+
+    root = fork_copy(tmp_path)
+    text = ad.article_text()
+    lines = [f"line {i}." for i in range(12_000)]
+    extended = text + "\n" + "\n".join(lines)
+    declare(root, "data/article.txt", extended.encode("utf-8"))
+    template = ad.load("paragraphs").iloc[-1].to_dict()
+    rows, start = [], len(text) + 1
+    for i, line in enumerate(lines):
+        rows.append(dict(template, paragraph_id=f"x{i}", position=100 + i, line_number=1000 + i, char_start=start,
+                         char_end=start + len(line), text=line, kind="body"))
+        start += len(line) + 1
+    spans(root, "paragraphs", rows)
+    assert attempt(root, "render") == ["render ok"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.__setitem__("licenses", 5), "'licenses' to be a list of objects"),
+    (lambda d: d.__setitem__("title", ["a"]), "'title' to be a string"),
+    (lambda d: d.__setitem__("sources", [{"title": 7}]), "sources[0].title to be a string"),
+    (lambda d: resource(d, "article").__setitem__("licenses", [{"name": None}]), "licenses[0].name to be a string"),
+])
+def test_descriptor_properties_of_the_wrong_type_are_refused(tmp_path: Path, change: Any, message: str) -> None:
+    """``licenses: 5`` and the like are a DescriptorError naming the property, before export or the page."""
+    root = fork_copy(tmp_path)
+    edit_descriptor(root, change)
+    lines = attempt(root, "export", "render")
+    assert len(refused(lines)) == 2 and all(message in line for line in refused(lines)), lines
+
+
+def test_a_primary_key_listing_one_field_many_times_is_refused_at_once(tmp_path: Path) -> None:
+    """A primaryKey of 300,000 names (one field, repeated; 560,000 pass the 4 MiB cap) is refused in linear time."""
+    root = fork_copy(tmp_path)
+    edit_schema(root, "quotes", lambda s: s.__setitem__("primaryKey", ["quote_id"] * 300_000))
+    (line,) = refused(attempt(root, "verify"))
+    assert "primaryKey" in line
+
+
+def test_diff_against_a_copy_whose_key_changed_reports_it(tmp_path: Path) -> None:
+    """A new primary key the old table lacks makes every row new (a MAJOR change), never a KeyError."""
+    import article_data as ad
+
+    root = fork_copy(tmp_path)
+    edit_schema(root, "places", lambda s: s.__setitem__("primaryKey", ["name"]))
+    diff = ad.diff(ad.Package(), ad.Package(root))
+    places = diff.table("places")
+    assert places is not None and len(places.added) == len(places.removed) == len(ad.load("places"))
+    assert diff.bump == "major"
+
+
+# -- trust anchored in the library ---------------------------------------------------------------------------
+
+
+def test_every_kept_release_verifies_as_that_release_folder_or_zip(tmp_path: Path) -> None:
+    """1.0.0 and 1.1.0, as the kept zip and unzipped, verify against the library's record, schema files included."""
+    import article_data as ad
+
+    for version in ("1.0.0", "1.1.0"):
+        archive = ROOT / "releases" / f"article-data-{version}.zip"
+        with zipfile.ZipFile(archive) as opened:
+            opened.extractall(tmp_path / version)
+        for copy in (archive, tmp_path / version):
+            verified = ad.Package(copy).verify()
+            assert (verified.release, verified.trusted) == (version, True)
+            assert f"release {version}:" in str(verified)
+            schemas = [rel for rel in ad.Package(copy)._reader.files() if rel.startswith("schemas/")]
+            assert len(schemas) == 9
+
+
+def test_a_copy_claiming_a_release_with_a_rehashed_edit_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """One edited CSV with its hash rewritten in the descriptor: exit 1, naming that file, the release cited."""
+    with zipfile.ZipFile(RELEASE) as opened:
+        opened.extractall(tmp_path / "copy")
+    from article_data._hashes import sha256
+
+    path = tmp_path / "copy" / "data" / "people.csv"
+    path.write_bytes(path.read_bytes().replace(b"Putin", b"Patin", 1))
+    descriptor = json.loads((tmp_path / "copy" / "datapackage.json").read_text())
+    entry = resource(descriptor, "people")
+    entry["bytes"], entry["hash"] = path.stat().st_size, sha256(path.read_bytes())
+    (tmp_path / "copy" / "datapackage.json").write_text(json.dumps(descriptor))
+    done = run(BIN / "article-data", "--root", tmp_path / "copy", "verify")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "data/people.csv: content differs" in done.stderr
+    assert "claims release 1.1.0" in done.stderr
+
+
+def test_the_verify_command_says_which_release_a_copy_is_or_that_it_is_none(tmp_path: Path) -> None:
+    """``article-data verify`` names the release of a kept zip, and calls a fork an untrusted copy."""
+    kept = run(BIN / "article-data", "--root", RELEASE, "verify")
+    assert kept.returncode == 0 and kept.stdout.startswith("ok: release 1.1.0: datapackage.json and 28 files")
+    fork = run(BIN / "article-data", "--root", fork_copy(tmp_path), "verify")
+    assert fork.returncode == 0 and "no known release" in fork.stdout and "untrusted copy" in fork.stdout
+
+
+def test_a_build_folder_that_is_a_symlink_out_is_never_read(tmp_path: Path) -> None:
+    """With ``.build`` a symlink to an outside folder, an IntegrityError never opens or quotes its swap.json."""
+    import article_data as ad
+
+    root = fork_copy(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "swap.json").write_text(json.dumps({"old_version": "SECRET1", "new_version": "SECRET2"}))
+    (root / ".build").symlink_to(outside)
+    (root / "data" / "places.csv").write_bytes(b"changed")
+    with pytest.raises(ad.IntegrityError) as caught:
+        ad.Package(root).verify()
+    assert "SECRET" not in str(caught.value) and "swapping" not in str(caught.value)
+
+
+# -- what the command line prints ----------------------------------------------------------------------------
+
+FORGED = "\nok: 28 files match their size and sha256\n"
+HIDDEN = ["\n", "\r", "\x1b", "\x85", "\u061c", "\u2028", "\u2029", "\ufeff", "\u2060", "\u00ad", "\U000e0041",
+          "\u202e", "\ue000"]
+
+
+@SETTINGS
+@given(hidden=st.lists(st.sampled_from(HIDDEN), min_size=1, max_size=4))
+def test_no_hidden_character_from_a_path_reaches_the_terminal(tmp_path: Path, hidden: list[str]) -> None:
+    """A folder name with newlines or format characters is printed escaped: every message is one line."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / ("pkg" + "".join(hidden) + FORGED.strip())
+    folder.mkdir()
+    done = run(BIN / "article-data", "--root", folder, "verify")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert not any(c in done.stderr[:-1] for c in "".join(HIDDEN))
+
+
+@SETTINGS
+@given(hidden=st.lists(st.sampled_from(HIDDEN), min_size=1, max_size=4))
+def test_no_hidden_character_from_a_cell_reaches_the_terminal_and_json_stays_json(tmp_path: Path,
+                                                                                hidden: list[str]) -> None:
+    """A cell holding newlines, C1 or format characters: ``quotes`` prints it escaped, ``diff --format json``
+    prints valid ASCII JSON that holds the cell exactly."""
+    from helpers import replace_table
+
+    import article_data as ad
+
+    root = fork_copy(tmp_path)
+    quotes = ad.Package(root).load("quotes")
+    cue = "says" + "".join(hidden) + FORGED
+    quotes.loc[0, "cue"] = cue
+    replace_table(root, "quotes", quotes)
+    listed = run(BIN / "article-data", "--root", root, "quotes")
+    assert listed.returncode == 0 and not any(c in listed.stdout.replace("\n", "") for c in "".join(HIDDEN))
+    assert not any(line.startswith("ok:") for line in listed.stdout.splitlines())
+    compared = run(BIN / "article-data", "diff", str(ROOT), str(root), "--format", "json")
+    assert compared.returncode == 1 and compared.stdout.isascii()
+    cells = [c for t in json.loads(compared.stdout)["tables"] for r in t["changed"] for c in r["cells"]]
+    assert {"column": "cue", "old": ad.load("quotes").cue[0], "new": cue}.items() <= cells[0].items()

@@ -7,6 +7,7 @@ from importlib import resources
 from .._package import Package
 from . import sections
 from .content import Content, load_content
+from .._errors import ArticleDataError
 from .marks import all_spans
 from .markup import Markup, element, void
 
@@ -52,9 +53,17 @@ def _head(content: Content) -> Markup:
     )
 
 
+#: The most marks one page draws (the package has about 230; a page of 50,000 is already tens of MB).
+MAX_SPANS = 50_000
+
+
 def document(content: Content) -> Markup:
-    """The complete HTML5 document of ``content``."""
-    article = sections.article(content, all_spans(content))
+    """The complete HTML5 document of ``content``; a package of more than :data:`MAX_SPANS` marks is refused."""
+    spans = all_spans(content)
+    if len(spans) > MAX_SPANS:
+        raise ArticleDataError(f"the package has {len(spans)} quotations, mentions, figures, defects and credits; "
+                               f"a page draws at most {MAX_SPANS}. Query the tables instead (load, sql)")
+    article = sections.article(content, spans)
     parts = [
         element("a", "Skip to the article", class_="skip", href="#text"),
         element("div", "\n",
