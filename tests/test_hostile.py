@@ -236,16 +236,16 @@ def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypat
 
 
 def readme_flip_outcomes() -> tuple[int, int]:
-    """The CSV outcomes the README's reliability table quotes: (flips that raise, flips that load changed cells)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The CSV outcomes SECURITY.md's reliability table quotes: (flips that raise, flips that load changed cells)."""
+    readme = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     found = re.search(r"CSV ([\d,]+) raise, ([\d,]+) load changed cells", readme)
-    assert found, "the README's reliability table quotes the CSV flip outcomes"
+    assert found, "SECURITY.md's reliability table quotes the CSV flip outcomes"
     return int(found[1].replace(",", "")), int(found[2].replace(",", ""))
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_every_single_byte_flip_of_a_table_is_caught(package_copy: Path, fmt: str) -> None:
-    """Flipping each byte of places in turn: the hash catches all; unhashed CSV gives the README's outcome counts."""
+    """Flipping each byte of places in turn: the hash catches all; unhashed CSV gives SECURITY.md's outcome counts."""
     target = package_copy / "data" / f"places.{fmt}"
     original = target.read_bytes()
     reference = ad.load("places")

@@ -1,4 +1,4 @@
-"""The README's "Reliability" table: every count it quotes is the number of cases its test really tries."""
+"""SECURITY.md's "Reliability" table: every count it quotes is the number of cases its test really tries."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ import test_hostile
 import test_output
 import test_sql
 import test_tableschema
+import test_untrusted
 from helpers import ROOT
 
 from article_data_build.publish import STAGES
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-TABLE = README.split("## Reliability")[1].split("\n\n")[2]
+SECURITY = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+TABLE = SECURITY.split("## Reliability")[1].split("\n\n")[2]
 
 
 def rows() -> dict[str, str]:
@@ -43,6 +44,14 @@ EXPECTED = {
     "with `load(verify=False)` on each CSV": lambda: number(len(test_hostile.CSV_TABLES) * len(test_hostile.FAULTS)),
     "every single-byte flip of": lambda: " / ".join(number((ROOT / "data" / f"places.{f}").stat().st_size)
                                                     for f in ("parquet", "csv")),
+    "hostile zips: a member declaring": lambda: f"5 × {test_untrusted.SETTINGS.max_examples}",
+    "random header mutations of the 1.1.0 zip": lambda: number(test_untrusted.MUTATIONS),
+    "Parquet with its hash declared": lambda: f"5 × {test_untrusted.SETTINGS.max_examples}",
+    "copies breaking the contract": lambda: number(len(test_untrusted.STRUCTURE)),
+    "nested quotations (30 to 1,500 deep)": lambda: f"{test_untrusted.SETTINGS.max_examples} / 4",
+    "a copy claiming 1.1.0 with a rehashed edit": lambda: f"1 / {2 * len(test_untrusted.KEPT)}",
+    "hidden characters (newlines, C1": lambda: (f"{test_untrusted.SETTINGS.max_examples} / "
+                                                f"{test_untrusted.SETTINGS.max_examples}"),
     "hypothesis: random flips": lambda: number(test_fuzz.EXAMPLES["data file, verify=True"]),
     "hypothesis: the same mutations of a CSV": lambda: number(test_fuzz.EXAMPLES["CSV file, verify=False"]),
     "hypothesis: `datapackage.json`": lambda: number(test_fuzz.EXAMPLES["descriptor"]),
@@ -73,7 +82,7 @@ EXPECTED = {
 def test_readme_reliability_count_is_the_tests_count(phrase: str) -> None:
     """The row's "cases tried" equals the number of cases its test module defines."""
     matches = {first: cases for first, cases in rows().items() if phrase in first}
-    assert len(matches) == 1, f"{phrase!r} picks {len(matches)} rows of the README's Reliability table"
+    assert len(matches) == 1, f"{phrase!r} picks {len(matches)} rows of SECURITY.md's Reliability table"
     (cases,) = matches.values()
     assert cases == EXPECTED[phrase](), phrase
 

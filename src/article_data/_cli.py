@@ -66,6 +66,7 @@ DOCUMENTS = (
     ("README.md", "what the dataset is, the library, versioning, licence, citing"),
     ("DATASHEET.md", "how it was made, what the text is, its limits and known defects"),
     ("DATA_DICTIONARY.md", "every column, type and constraint"),
+    ("SECURITY.md", "what holds for a copy from anyone, and the tests that try it"),
     ("ANNOTATION_GUIDE.md", "the annotation contract"),
     ("CHANGELOG.md", "what changed in each version"),
     ("CITATION.cff", "how to cite it"),

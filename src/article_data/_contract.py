@@ -15,7 +15,9 @@ from ._errors import DescriptorError
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
-    from ._reader import Reader
+    from collections.abc import Callable, Sequence
+
+    from ._tableschema import TableSchema
 
 __all__ = ["CONTRACT", "TableContract", "check_contract"]
 
@@ -61,15 +63,18 @@ CONTRACT: dict[str, TableContract] = {
 }
 
 
-def check_contract(reader: Reader) -> None:
-    """Refuse a package whose tables, keys or columns are not the contract's (a :class:`DescriptorError`)."""
-    where = reader.descriptor.where
-    missing = [name for name in CONTRACT if name not in reader.tables]
+def check_contract(tables: Sequence[str], schema_of: Callable[[str], TableSchema], where: str) -> None:
+    """Refuse a package whose tables, keys or columns are not the contract's (a :class:`DescriptorError`).
+
+    ``tables`` are the package's table names, ``schema_of`` gives a table's checked
+    Table Schema, ``where`` names the descriptor in messages.
+    """
+    missing = [name for name in CONTRACT if name not in tables]
     if missing:
         raise DescriptorError(f"{where}: no table {missing[0]!r}; every article-data package has the tables "
                               f"{', '.join(CONTRACT)}, which the page, diff, export and SQL read")
     for name, contract in CONTRACT.items():
-        schema = reader.schema(name)
+        schema = schema_of(name)
         fields = {f["name"]: f for f in schema.fields}
         if schema.primary_key != (contract.key,):
             raise DescriptorError(f"{schema.where}: expected the primary key [{contract.key!r}], found "

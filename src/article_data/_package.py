@@ -199,7 +199,7 @@ class Package:
         from ._verification import Verification
 
         reader = self._reader
-        files = reader.files()
+        files = reader.trust.files()
         for rel in files:
             reader.read_path(rel, verify=True)
         for name in reader.tables:

@@ -9,11 +9,11 @@ the schemas are parsed as untrusted input (:mod:`article_data._descriptor`,
 
 from __future__ import annotations
 
-from ._descriptor import LIMITS, Descriptor, Resource, parse_descriptor, parse_json
+from ._descriptor import LIMITS, Descriptor, Resource, parse_json
 from ._errors import DescriptorError, UnknownTableError
 from ._files import FIX, Source
 from ._tableschema import TableSchema, check_table_schema
-from ._trust import Release, claimed_release, match_release, refuse_claim
+from ._trust import Release, Trust, trust
 
 __all__ = ["FORMATS", "Reader"]
 
@@ -27,50 +27,40 @@ class Reader:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self._descriptor: Descriptor | None = None
-        self._release: Release | None = None
+        self._trust: Trust | None = None
         self._schemas: dict[str, TableSchema] = {}
         self._schema_bytes: dict[str, bytes] = {}  # schema files already read (and hashed) as resources
         self._contract_checked = False
 
     @property
-    def descriptor(self) -> Descriptor:
-        """The checked ``datapackage.json`` (read once)."""
-        if self._descriptor is None:
+    def trust(self) -> Trust:
+        """The checked ``datapackage.json`` and what vouches for the files (read once; :mod:`._trust`)."""
+        if self._trust is None:
             raw = self.source.read(DESCRIPTOR, limit=LIMITS["descriptor_bytes"], error=DescriptorError,
                                    missing="expected a data package folder (or archive) holding datapackage.json")
-            shown = self.source.show(DESCRIPTOR)
-            release = match_release(raw)  # an exact release is known before anything is parsed
-            descriptor = parse_descriptor(raw, shown)
-            claimed = claimed_release(descriptor.version) if release is None else None
-            if claimed is not None:  # claims a release it is not: refused, naming the first file that differs
-                refuse_claim(claimed, raw, shown, self._check_file)
-            self._release, self._descriptor = release, descriptor
-        return self._descriptor
+            self._trust = trust(raw, self.source.show(DESCRIPTOR), self._check_file)
+        return self._trust
+
+    def _check_file(self, rel: str, size: int, digest: str) -> None:
+        self.source.read(rel, size=size, digest=digest)
+
+    @property
+    def descriptor(self) -> Descriptor:
+        """The checked ``datapackage.json`` (read once)."""
+        return self.trust.descriptor
+
+    @property
+    def release(self) -> Release | None:
+        """The kept release this copy is by the library's record, or None for an untrusted copy."""
+        return self.trust.release
 
     def check_contract(self) -> None:
         """Check once that the tables, keys and columns every consumer reads are there (:mod:`._contract`)."""
         if not self._contract_checked:
             from ._contract import check_contract
 
-            check_contract(self)
+            check_contract(self.tables, self.schema, self.descriptor.where)
             self._contract_checked = True
-
-    def _check_file(self, rel: str, size: int, digest: str) -> None:
-        self.source.read(rel, size=size, digest=digest)
-
-    @property
-    def release(self) -> Release | None:
-        """The kept release this copy is by the library's record, or None for an untrusted copy."""
-        _ = self.descriptor
-        return self._release
-
-    def files(self) -> tuple[str, ...]:
-        """Every file to verify: the release's (by the record) or the descriptor's resources and schemas."""
-        if self.release is not None:
-            return tuple(rel for rel in self.release.files if rel != DESCRIPTOR)
-        descriptor = self.descriptor
-        return tuple(dict.fromkeys([*(r.path for r in descriptor.resources.values()), *descriptor.schema_paths]))
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -125,17 +115,8 @@ class Reader:
         (always for a schema). A file that neither a release nor the descriptor
         vouches for (a schema file an untrusted copy does not declare) is refused.
         """
-        descriptor, shown = self.descriptor, self.source.show(rel)
-        is_schema = rel in descriptor.schema_paths
-        if self.release is not None:
-            size, digest = self.release.expect(rel, shown)
-        elif rel in descriptor.paths:
-            size, digest = descriptor.paths[rel].bytes, descriptor.paths[rel].hash
-        else:
-            raise DescriptorError(
-                f"{shown}: the descriptor names this file but declares no resource with its bytes and sha256, "
-                f"and this copy is no release the library knows, so nothing vouches for it; refused. Declare it "
-                f"as a resource (as every package built since 1.1.0 does)")
+        is_schema = rel in self.descriptor.schema_paths
+        size, digest = self.trust.expected(rel, self.source.show(rel))
         limit = LIMITS["schema_bytes"] if is_schema else None
         data = self.source.read(rel, size=size, digest=digest if verify or is_schema else None, limit=limit)
         if is_schema:

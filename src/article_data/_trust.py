@@ -13,19 +13,21 @@ is *untrusted*: its own descriptor's hashes are all there is.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
 
-from ._errors import IntegrityError
+from ._descriptor import Descriptor, parse_descriptor
+from ._errors import DescriptorError, IntegrityError
+from ._hashes import sha256
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import NoReturn
 
-__all__ = ["DESCRIPTOR", "RECORD", "Release", "claimed_release", "match_release", "refuse_claim", "released_versions"]
+__all__ = ["DESCRIPTOR", "RECORD", "Release", "Trust", "claimed_release", "match_release", "refuse_claim",
+           "released_versions", "trust"]
 
 #: The record's file name, a resource of this package.
 RECORD = "releases.json"
@@ -78,7 +80,7 @@ def released_versions() -> tuple[str, ...]:
 
 def match_release(descriptor: bytes) -> Release | None:
     """The release whose ``datapackage.json`` is exactly these bytes, or None."""
-    digest = "sha256:" + hashlib.sha256(descriptor).hexdigest()
+    digest = sha256(descriptor)
     return next((r for r in _records().values() if r.files["datapackage.json"] == (len(descriptor), digest)), None)
 
 
@@ -106,9 +108,51 @@ def refuse_claim(release: Release, descriptor: bytes, shown: str, check: Callabl
                 raise IntegrityError(f"{exc} ({claim})", path=exc.path, expected=exc.expected,
                                      actual=exc.actual) from None
     size, expected = release.files[DESCRIPTOR]
-    actual = "sha256:" + hashlib.sha256(descriptor).hexdigest()
+    actual = sha256(descriptor)
     raise IntegrityError(
         f"{shown}: claims release {release.version}, but is not that release's datapackage.json (expected {size} "
         f"bytes with {expected}, found {len(descriptor)} bytes with {actual}). A copy of a released version must "
         f"be that release byte for byte: restore it from the release, or give a changed copy another version",
         path=shown, expected=expected, actual=actual)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """A copy's checked descriptor and what vouches for its files: a kept release, or only the descriptor."""
+
+    descriptor: Descriptor
+    release: Release | None
+
+    def files(self) -> tuple[str, ...]:
+        """Every file to verify besides the descriptor: the release's, or the descriptor's resources and schemas."""
+        if self.release is not None:
+            return tuple(rel for rel in self.release.files if rel != DESCRIPTOR)
+        descriptor = self.descriptor
+        return tuple(dict.fromkeys([*(r.path for r in descriptor.resources.values()), *descriptor.schema_paths]))
+
+    def expected(self, rel: str, shown: str) -> tuple[int, str]:
+        """The size and sha256 a file must have; one that nothing vouches for is refused."""
+        if self.release is not None:
+            return self.release.expect(rel, shown)
+        declared = self.descriptor.paths.get(rel)
+        if declared is None:
+            raise DescriptorError(
+                f"{shown}: the descriptor names this file but declares no resource with its bytes and sha256, "
+                f"and this copy is no release the library knows, so nothing vouches for it; refused. Declare it "
+                f"as a resource (as every package built since 1.1.0 does)")
+        return declared.bytes, declared.hash
+
+
+def trust(raw: bytes, shown: str, check: Callable[[str, int, str], None]) -> Trust:
+    """Parse a copy's descriptor bytes and decide what vouches for its files.
+
+    An exact release is recognised from the bytes before they are parsed; a descriptor
+    that claims a released version with other bytes is refused (:func:`refuse_claim`,
+    which reads the copy's files through ``check``).
+    """
+    release = match_release(raw)
+    descriptor = parse_descriptor(raw, shown)
+    claimed = claimed_release(descriptor.version) if release is None else None
+    if claimed is not None:
+        refuse_claim(claimed, raw, shown, check)
+    return Trust(descriptor, release)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from article_data._files import STATE_DIR
 
-__all__ = ["ARTICLE", "CHANGELOG", "INPUTS", "METADATA", "OUTPUTS", "RELEASES", "SCHEMAS", "STATE"]
+__all__ = ["ARTICLE", "CHANGELOG", "README", "INPUTS", "METADATA", "OUTPUTS", "RELEASES", "SCHEMAS", "STATE"]
 
 #: The hand-written inputs: the text as received, the curated judgments, the Table Schemas.
 INPUTS = "annotations"
@@ -18,3 +18,5 @@ STATE = STATE_DIR  # the library names it: it reads the journal to explain a hal
 #: Released packages, one reproducible zip per version, and the release notes.
 RELEASES = "releases"
 CHANGELOG = "CHANGELOG.md"
+#: The user's page, with blocks the build generates (the caps on untrusted input: article_data_build.limits).
+README = "README.md"
