@@ -112,6 +112,25 @@ class Package:
     def __repr__(self) -> str:
         return f"Package({str(self.root)!r})"
 
+    @classmethod
+    def release(cls, version: str) -> Package:
+        """Open a kept release by its version number, from the installed package (offline).
+
+        Every released package ships in the wheel (``releases/article-data-VERSION.zip``);
+        the zip is checked against ``releases/SHA256SUMS``, its members against its own
+        descriptor. An unknown version raises an :class:`ArticleDataError` listing the kept ones.
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> old = ad.Package.release("1.0.0")
+        >>> old.version, "lacks_closing_mark" in old.load("quotes")
+        ('1.0.0', False)
+        """
+        from ._releases import open_release
+
+        return open_release(version)
+
     # -- descriptor ---------------------------------------------------------
 
     def descriptor(self) -> dict[str, Any]:
