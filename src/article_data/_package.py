@@ -267,6 +267,20 @@ class Package:
 
         return export_bytes(self._reader, name, format, protect_formulas=protect_formulas)
 
+    def export_sqlite(self, path: str | os.PathLike[str]) -> Path:
+        """Write the whole package as one SQLite database, ready for Datasette, and ``metadata.json`` beside it.
+
+        Every table with its SQL types, primary and foreign keys, booleans as 0/1 and
+        ``NULL`` for missing values; an FTS5 index over the free-text columns
+        (``<table>_fts``); the text in the table ``article``; titles, descriptions,
+        licences and sources in ``metadata.json`` (Datasette's format; the database is
+        named after the file). Both are written atomically. Returns the path of
+        ``metadata.json``: ``datasette article.sqlite -m metadata.json`` serves them.
+        """
+        from ._sqlite import write_sqlite
+
+        return Path(write_sqlite(self._reader, os.fspath(path)))
+
     def quotes_with_speakers(self, *, speech_only: bool = True) -> pd.DataFrame:
         """Return the quotations with their speaker resolved, whether a person or an organization.
 
