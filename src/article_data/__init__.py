@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from . import _diff
     from ._problem import Problem
+    from ._releases import Release
     from ._render import render_html
 
     TABLES: tuple[str, ...]
@@ -55,6 +56,7 @@ __all__ = [
     "IntegrityError",
     "Package",
     "Problem",
+    "Release",
     "Tables",
     "UnknownTableError",
     "ValidationError",
@@ -64,10 +66,12 @@ __all__ = [
     "descriptor",
     "diff",
     "export",
+    "export_releases",
     "load",
     "load_all",
     "path",
     "quotes_with_speakers",
+    "releases",
     "render_html",
     "schema",
     "sql",
@@ -84,6 +88,10 @@ def __getattr__(name: str) -> object:
         from ._problem import Problem
 
         return Problem
+    if name == "Release":
+        from ._releases import Release
+
+        return Release
     if name == "render_html":  # the page builder loads on first use
         from ._render import render_html
 
@@ -166,6 +174,33 @@ def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathL
 def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:
     """Return a table as the bytes of a csv, parquet or json file; see :meth:`Package.export`."""
     return _default_package().export(name, format, protect_formulas=protect_formulas)
+
+
+def releases() -> "tuple[Release, ...]":
+    """The kept releases that ship with the library, oldest first: version, zip, sha256, date.
+
+    Each opens with ``.open()`` (or ``ad.Package.release(version)``), offline.
+
+    >>> import article_data as ad
+    >>> [r.version for r in ad.releases()][:2]
+    ['1.0.0', '1.1.0']
+    """
+    from ._releases import kept_releases
+
+    return kept_releases()
+
+
+def export_releases(directory: "str | os.PathLike[str]", *, overwrite: bool = False) -> "dict[str, int]":
+    """Write every kept release, and the bundled package if not released yet, as one Parquet dataset per table.
+
+    ``directory/<table>/version=<v>/part-0.parquet``, hive-partitioned, every column of
+    every version in every file, with the types of :func:`load`; returns the rows written
+    per table. See :mod:`article_data._release_export` and the README's "SQL, and beyond
+    one machine".
+    """
+    from ._release_export import export_releases as write
+
+    return write(directory, _default_package(), overwrite=overwrite)
 
 
 def quotes_with_speakers(*, speech_only: bool = True) -> "pd.DataFrame":

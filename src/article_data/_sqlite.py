@@ -138,7 +138,7 @@ def _source(descriptor: dict[str, Any]) -> dict[str, str]:
 def metadata(reader: Reader, database: str) -> dict[str, Any]:
     """Datasette's ``metadata.json`` for the database named ``database`` (the file name without extension)."""
     descriptor = dict(reader.descriptor.data)
-    licence = next((lic for lic in descriptor.get("licenses", []) if lic.get("name")), {})
+    licence: dict[str, Any] = next((lic for lic in descriptor.get("licenses", []) if lic.get("name")), {})
     sources = "; ".join(str(s.get("title", "")) for s in descriptor.get("sources", []) if isinstance(s, dict))
     tables: dict[str, Any] = {}
     for name in reader.tables:
@@ -150,7 +150,7 @@ def metadata(reader: Reader, database: str) -> dict[str, Any]:
                         **({"label_column": labels[0]} if labels else {})}
         if fts_columns(schema):
             tables[f"{name}_fts"] = {"hidden": True}
-    article = next((r for r in descriptor.get("resources", []) if r.get("name") == ARTICLE), {})
+    article: dict[str, Any] = next((r for r in descriptor.get("resources", []) if r.get("name") == ARTICLE), {})
     tables[ARTICLE] = {"title": article.get("title", ARTICLE), "description": article.get("description", ""),
                        "license": " AND ".join(lic["name"] for lic in article.get("licenses", []) if "name" in lic)}
     tables[f"{ARTICLE}_fts"] = {"hidden": True}
