@@ -64,7 +64,7 @@ def _column(field: Any, primary: list[str]) -> str:
     elif field["type"] == "boolean":
         parts.append(f"CHECK ({name} IN (0, 1))")
     elif field["type"] == "date":
-        parts.append(f"CHECK (date({name}) = {name})")
+        parts.append(f"CHECK (date({name}) IS {name})")
     return " ".join(parts)
 
 
