@@ -39,7 +39,7 @@ SPARK = {"string": "string", "integer": "bigint", "number": "double", "boolean":
 
 
 def packages() -> list[ad.Package]:
-    kept = [r.open() for r in ad.releases()]
+    kept = [ad.Package.release(r.version) for r in ad.releases()]
     current = ad.Package(ad.path())
     return kept + ([current] if current.version not in {p.version for p in kept} else [])
 

@@ -57,13 +57,13 @@ def test_a_release_zip_that_differs_from_sha256sums_is_refused(tmp_path: Path) -
     root = copy_paths(("datapackage.json", "data", "schemas", "releases"), tmp_path / "copy")
     archive = root / "releases" / "article-data-1.0.0.zip"
     archive.write_bytes(archive.read_bytes() + b"\0")
-    [release] = [r for r in kept_releases(root) if r.version == "1.0.0"]
     with pytest.raises(ad.IntegrityError, match="differs from .* listed in SHA256SUMS"):
-        release.open()
+        ad.Package.release("1.0.0", root=root)
     sums = root / "releases" / "SHA256SUMS"
     sums.write_text("".join(line for line in sums.read_text().splitlines(keepends=True) if "1.0.0.zip" not in line))
     with pytest.raises(ad.IntegrityError, match="not listed in"):
-        kept_releases(root)[0].open()
+        kept_releases(root)[0].checked()
+    assert ad.Package.release("1.1.0", root=root).version == "1.1.0"
 
 
 def test_cli_releases_lists_version_date_and_sha256() -> None:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from . import _diff
+    from . import _diff, _releases
     from ._problem import Problem
     from ._releases import Release
     from ._render import render_html
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
     _diff = LazyModule("article_data._diff")
+    _releases = LazyModule("article_data._releases")
     duckdb = LazyModule("duckdb")
     pd = LazyModule("pandas")
     pa_schema = LazyModule("pandera.pandas")
@@ -176,18 +177,19 @@ def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> 
     return _default_package().export(name, format, protect_formulas=protect_formulas)
 
 
-def releases() -> "tuple[Release, ...]":
+def releases() -> "tuple[_releases.Release, ...]":
     """The kept releases that ship with the library, oldest first: version, zip, sha256, date.
 
-    Each opens with ``.open()`` (or ``ad.Package.release(version)``), offline.
+    Each opens with ``ad.Package.release(version)``, offline.
 
     >>> import article_data as ad
     >>> [r.version for r in ad.releases()][:2]
     ['1.0.0', '1.1.0']
     """
+    from ._package import default_root
     from ._releases import kept_releases
 
-    return kept_releases()
+    return kept_releases(default_root())
 
 
 def export_releases(directory: "str | os.PathLike[str]", *, overwrite: bool = False) -> "dict[str, int]":

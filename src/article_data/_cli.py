@@ -49,9 +49,7 @@ def _say(text: object, *, file: Any = None) -> None:
 
 def _package(args: argparse.Namespace) -> Package:
     if args.release:
-        from ._releases import open_release
-
-        return open_release(args.release, args.root)
+        return Package.release(args.release, root=args.root)
     return Package(args.root) if args.root else Package(default_root())
 
 
@@ -175,11 +173,11 @@ def _releases(args: argparse.Namespace) -> int:
     if args.release:
         raise ArticleDataError("releases lists every kept release; --release VERSION does not apply to it")
     current = Package(args.root) if args.root else Package(default_root())
-    kept = kept_releases(current.root)
+    kept = kept_releases(current.root, default_root())
     if args.export:
         from ._release_export import export_versions
 
-        rows = export_versions(args.export, current, [r.open() for r in kept], overwrite=args.overwrite)
+        rows = export_versions(args.export, current, [Package(r.checked()) for r in kept], overwrite=args.overwrite)
         versions = [r.version for r in kept] + ([current.version] if current.version not in {r.version for r in kept} else [])
         _say(f"wrote {len(rows)} tables × {len(versions)} versions ({', '.join(versions)}) to {args.export}, "
              f"one hive-partitioned Parquet dataset per table ({args.export}/<table>/version=<v>/)")
@@ -347,8 +345,11 @@ def run() -> None:
     """
     # The command line never draws examples from a pandera schema, but pandera imports
     # hypothesis for that whenever it is installed (about 0.1 s of start-up): in this
-    # process alone, mark it unavailable, as pandera handles.
+    # process alone, mark it unavailable, as pandera handles. Likewise PySpark, whose
+    # pandas API pandera imports when installed (and which warns about pandas 3 on
+    # stderr): the command line validates pandas frames only.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("pyspark", None)  # type: ignore[arg-type]
     code = main()
     try:
         sys.stdout.flush()

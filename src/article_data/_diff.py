@@ -219,13 +219,13 @@ def open_package(spec: Package | str | os.PathLike[str], base: Package) -> Packa
     bundled package's (see :mod:`article_data._releases`).
     """
     from ._package import Package
-    from ._releases import is_version, open_release
+    from ._releases import is_version
 
     if isinstance(spec, Package):
         return spec
     text = os.fspath(spec)
     if is_version(text) and not os.path.exists(text):
-        return open_release(text, base.root)
+        return Package.release(text, root=base.root)
     return Package(text)
 
 

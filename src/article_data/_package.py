@@ -113,12 +113,13 @@ class Package:
         return f"Package({str(self.root)!r})"
 
     @classmethod
-    def release(cls, version: str) -> Package:
+    def release(cls, version: str, *, root: str | os.PathLike[str] | None = None) -> Package:
         """Open a kept release by its version number, from the installed package (offline).
 
         Every released package ships in the wheel (``releases/article-data-VERSION.zip``);
         the zip is checked against ``releases/SHA256SUMS``, its members against its own
         descriptor. An unknown version raises an :class:`ArticleDataError` listing the kept ones.
+        ``root``: a package folder whose ``releases/`` to look in first (default: the bundled one).
 
         Examples
         --------
@@ -127,9 +128,10 @@ class Package:
         >>> old.version, "lacks_closing_mark" in old.load("quotes")
         ('1.0.0', False)
         """
-        from ._releases import open_release
+        from ._releases import find_release
 
-        return open_release(version)
+        roots = (default_root(),) if root is None else (root, default_root())
+        return cls(find_release(version, *roots).checked())
 
     # -- descriptor ---------------------------------------------------------
 

@@ -221,5 +221,5 @@ def export_releases(directory: str | os.PathLike[str], current: Package | None =
     from ._releases import kept_releases
 
     current = current if current is not None else Package(default_root())
-    releases = [release.open() for release in kept_releases(current.root)]
+    releases = [Package(release.checked()) for release in kept_releases(current.root, default_root())]
     return export_versions(directory, current, releases, overwrite=overwrite)

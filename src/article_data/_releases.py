@@ -4,7 +4,8 @@ The repository keeps each released package in ``releases/`` (listed with its sha
 ``releases/SHA256SUMS``), and the wheel carries that folder, so an installed library
 opens any kept release offline: ``ad.Package.release("1.0.0")``. A release's zip is
 checked against ``SHA256SUMS`` before it is opened; its members are then checked
-against its own descriptor like any other copy of the package.
+against its own descriptor like any other copy of the package. This module finds
+and checks the zips; :meth:`Package.release` opens them (so it imports no Package).
 """
 
 from __future__ import annotations
@@ -18,11 +19,7 @@ from pathlib import Path
 from ._errors import ArticleDataError, IntegrityError
 from ._files import FIX
 
-TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
-if TYPE_CHECKING:
-    from ._package import Package
-
-__all__ = ["RELEASES", "Release", "find_release", "is_version", "kept_releases", "open_release", "releases_folder"]
+__all__ = ["RELEASES", "Release", "find_release", "is_version", "kept_releases", "releases_folder"]
 
 #: The folder beside the package that keeps the released zips.
 RELEASES = "releases"
@@ -55,10 +52,8 @@ class Release:
     sha256: str | None
     date: str | None
 
-    def open(self) -> Package:
-        """Open this release as a :class:`~article_data.Package`, after checking the zip's sha256."""
-        from ._package import Package
-
+    def checked(self) -> Path:
+        """The zip's path, once its bytes match the sha256 listed in ``SHA256SUMS`` (an IntegrityError if not)."""
         data = _read_regular(self.path)
         actual = hashlib.sha256(data).hexdigest()
         if self.sha256 is None:
@@ -67,7 +62,7 @@ class Release:
         if actual != self.sha256:
             raise IntegrityError(f"{self.path}: sha256 {actual} differs from {self.sha256} listed in SHA256SUMS. {FIX}",
                                  path=str(self.path), expected=self.sha256, actual=actual)
-        return Package(self.path)
+        return self.path
 
 
 def _read_regular(path: Path) -> bytes:
@@ -79,13 +74,12 @@ def _read_regular(path: Path) -> bytes:
         raise IntegrityError(f"{path}: cannot be read ({exc.strerror}). {FIX}", path=str(path)) from None
 
 
-def releases_folder(root: str | os.PathLike[str] | None = None) -> Path:
-    """The ``releases/`` folder beside a package folder; the bundled package's when ``root`` keeps none."""
-    if root is not None and (Path(root) / RELEASES).is_dir():
-        return Path(root) / RELEASES
-    from ._package import default_root
-
-    return default_root() / RELEASES
+def releases_folder(*roots: str | os.PathLike[str]) -> Path:
+    """The ``releases/`` folder of the first package folder among ``roots`` that keeps one (else of the last)."""
+    for root in roots:
+        if (Path(root) / RELEASES).is_dir():
+            return Path(root) / RELEASES
+    return Path(roots[-1]) / RELEASES
 
 
 def _sums(folder: Path) -> dict[str, str]:
@@ -104,29 +98,26 @@ def _dates(folder: Path) -> dict[str, str]:
     return {m["version"]: m["date"] for m in _DATED.finditer(text)}
 
 
-def kept_releases(root: str | os.PathLike[str] | None = None) -> tuple[Release, ...]:
-    """Every kept release, oldest first (see :func:`releases_folder` for where they are looked for).
+def kept_releases(*roots: str | os.PathLike[str]) -> tuple[Release, ...]:
+    """Every kept release, oldest first, in the ``releases/`` folder that :func:`releases_folder` picks.
 
-    >>> [r.version for r in kept_releases()][:2]
+    >>> from article_data._package import default_root
+    >>> [r.version for r in kept_releases(default_root())][:2]
     ['1.0.0', '1.1.0']
     """
-    folder = releases_folder(root)
+    folder = releases_folder(*roots)
     sums, dates = _sums(folder), _dates(folder)
     found = [Release(m["version"], path, sums.get(path.name), dates.get(m["version"]))
              for path in folder.glob("article-data-*.zip") if (m := _ARCHIVE.fullmatch(path.name))]
     return tuple(sorted(found, key=lambda r: (_numbers(r.version), r.version)))
 
 
-def find_release(version: str, root: str | os.PathLike[str] | None = None) -> Release:
-    """The kept release of ``version``; an error listing the kept versions when there is none."""
-    kept = kept_releases(root)
+def find_release(version: str, *roots: str | os.PathLike[str]) -> Release:
+    """The kept release of ``version`` (see :func:`kept_releases`); an error listing the kept versions if none."""
+    kept = kept_releases(*roots)
     for release in kept:
         if release.version == version:
             return release
-    raise ArticleDataError(f"no release {version} is kept in {releases_folder(root)}: expected one of "
+    raise ArticleDataError(f"no release {version} is kept in {releases_folder(*roots)}: expected one of "
                            f"{', '.join(r.version for r in kept) or '(none)'}; `article-data releases` lists them")
 
-
-def open_release(version: str, root: str | os.PathLike[str] | None = None) -> Package:
-    """Open the kept release of ``version`` (its zip checked against SHA256SUMS)."""
-    return find_release(version, root).open()
