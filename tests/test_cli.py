@@ -12,7 +12,7 @@ from helpers import BIN, edit_schema, field, replace_table, run
 
 import article_data as ad
 
-COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes", "render")
+COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes", "render", "diff", "releases")
 
 
 def cli(*args: str | Path) -> tuple[int, str, str]:

@@ -133,6 +133,17 @@ def test_a_released_version_can_be_compared_from_the_installed_wheel(installed: 
     assert out.startswith(f"article-data 1.0.0 → {ad.__version__}")
 
 
+def test_a_kept_release_opens_by_number_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """`ad.Package.release("1.0.0")` and `--release 1.0.0` open the release inside the wheel, with no checkout."""
+    code = ("import article_data as ad; old = ad.Package.release('1.0.0'); old.verify(); "
+            "print(old.version, len(old.load('defects')), old.root.is_relative_to(ad.path()))")
+    status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "python"), "-c", code)
+    assert status == 0 and out.split() == ["1.0.0", "23", "True"], err
+    status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "article-data"),
+                                       "--release", "1.0.0", "info")
+    assert status == 0 and out.startswith("article-data 1.0.0 "), err
+
+
 def test_the_library_never_imports_the_build() -> None:
     """Walking every import of every article_data module: none names article_data_build or article_data_bench."""
     import ast

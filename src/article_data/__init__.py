@@ -35,13 +35,15 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from . import _diff
+    from . import _diff, _releases
     from ._problem import Problem
+    from ._releases import Release
     from ._render import render_html
 
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
     _diff = LazyModule("article_data._diff")
+    _releases = LazyModule("article_data._releases")
     duckdb = LazyModule("duckdb")
     pd = LazyModule("pandas")
     pa_schema = LazyModule("pandera.pandas")
@@ -55,6 +57,7 @@ __all__ = [
     "IntegrityError",
     "Package",
     "Problem",
+    "Release",
     "Tables",
     "UnknownTableError",
     "ValidationError",
@@ -64,10 +67,12 @@ __all__ = [
     "descriptor",
     "diff",
     "export",
+    "export_releases",
     "load",
     "load_all",
     "path",
     "quotes_with_speakers",
+    "releases",
     "render_html",
     "schema",
     "sql",
@@ -84,6 +89,10 @@ def __getattr__(name: str) -> object:
         from ._problem import Problem
 
         return Problem
+    if name == "Release":
+        from ._releases import Release
+
+        return Release
     if name == "render_html":  # the page builder loads on first use
         from ._render import render_html
 
@@ -166,6 +175,34 @@ def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathL
 def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:
     """Return a table as the bytes of a csv, parquet or json file; see :meth:`Package.export`."""
     return _default_package().export(name, format, protect_formulas=protect_formulas)
+
+
+def releases() -> "tuple[_releases.Release, ...]":
+    """The kept releases that ship with the library, oldest first: version, zip, sha256, date.
+
+    Each opens with ``ad.Package.release(version)``, offline.
+
+    >>> import article_data as ad
+    >>> [r.version for r in ad.releases()][:2]
+    ['1.0.0', '1.1.0']
+    """
+    from ._package import default_root
+    from ._releases import kept_releases
+
+    return kept_releases(default_root())
+
+
+def export_releases(directory: "str | os.PathLike[str]", *, overwrite: bool = False) -> "dict[str, int]":
+    """Write every kept release, and the bundled package if not released yet, as one Parquet dataset per table.
+
+    ``directory/<table>/version=<v>/part-0.parquet``, hive-partitioned, every column of
+    every version in every file, with the types of :func:`load`; returns the rows written
+    per table. See :mod:`article_data._release_export` and the README's "SQL, and beyond
+    one machine".
+    """
+    from ._release_export import export_releases as write
+
+    return write(directory, _default_package(), overwrite=overwrite)
 
 
 def quotes_with_speakers(*, speech_only: bool = True) -> "pd.DataFrame":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -15,8 +16,9 @@ from ._hashes import hex_digest
 from ._package import Package, default_root
 from ._version import __version__
 
-#: Output formats of ``export``, by file extension.
-EXPORT_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
+#: Output formats of ``export``, by file extension (SQLite: the whole package, for Datasette).
+EXPORT_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".json": "json",
+                     ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
 #: The Unicode categories never printed as they are: controls, format characters (bidi marks, zero-width
 #: characters, U+FEFF, U+00AD, tags), line and paragraph separators, private use and surrogates.
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
@@ -58,6 +60,8 @@ def _say(text: object, *, file: Any = None) -> None:
 
 
 def _package(args: argparse.Namespace) -> Package:
+    if args.release:
+        return Package.release(args.release, root=args.root)
     return Package(args.root) if args.root else Package(default_root())
 
 
@@ -144,7 +148,7 @@ def _export_format(args: argparse.Namespace) -> str:
     if args.output == "-":
         return "csv"
     raise ArticleDataError(f"{args.output}: cannot tell the format from the extension {suffix or '(none)'!r}; "
-                           f"name a .csv, .parquet or .json file or give --format")
+                           f"name a .csv, .parquet, .json or .sqlite file or give --format")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -152,10 +156,47 @@ def _export(args: argparse.Namespace) -> int:
 
     fmt = _export_format(args)
     pkg = _package(args)
+    if fmt == "sqlite" or args.table is None:
+        return _export_sqlite(args, pkg, fmt)
     data = pkg.export(args.table, fmt, protect_formulas=not args.raw)
     where = write_output(args.output, data)
     if args.output != "-":
         _say(f"wrote {len(pkg.load(args.table))} rows of {args.table} to {where} ({fmt})")
+    return 0
+
+
+def _export_sqlite(args: argparse.Namespace, pkg: Package, fmt: str) -> int:
+    """``export -o article.sqlite``: the whole package as one database, with Datasette's metadata.json beside it."""
+    if fmt != "sqlite":
+        raise ArticleDataError(f"{args.output}: name a table to write it as {fmt}, or write the whole package "
+                               "to a .sqlite file (no table named)")
+    if args.table is not None:
+        raise ArticleDataError(f"{args.output}: a SQLite export holds the whole package (its foreign keys join the "
+                               f"tables); leave out the table name {args.table!r}")
+    beside = pkg.export_sqlite(args.output)
+    _say(f"wrote {len(pkg.tables)} tables of article-data {pkg.version} to {args.output} (sqlite) and {beside}; "
+         f"serve them with `datasette {args.output} -m {beside}`")
+    return 0
+
+
+def _releases(args: argparse.Namespace) -> int:
+    from ._releases import kept_releases
+
+    if args.release:
+        raise ArticleDataError("releases lists every kept release; --release VERSION does not apply to it")
+    current = Package(args.root) if args.root else Package(default_root())
+    kept = kept_releases(current.root, default_root())
+    if args.export:
+        from ._release_export import export_versions
+
+        rows = export_versions(args.export, current, [Package(r.checked()) for r in kept], overwrite=args.overwrite)
+        versions = [r.version for r in kept] + ([current.version] if current.version not in {r.version for r in kept} else [])
+        _say(f"wrote {len(rows)} tables × {len(versions)} versions ({', '.join(versions)}) to {args.export}, "
+             f"one hive-partitioned Parquet dataset per table ({args.export}/<table>/version=<v>/)")
+        return 0
+    _say(f"{'version':<10}{'date':<12}{'sha256 of the zip':<66}path")
+    for release in kept:
+        _say(f"{release.version:<10}{release.date or '-':<12}{release.sha256 or '(not in SHA256SUMS)':<66}{release.path}")
     return 0
 
 
@@ -217,43 +258,53 @@ def build_parser() -> argparse.ArgumentParser:
         description="The article 'The Russians Fighting Putin in Ukraine' as a verified data package.",
     )
     parser.add_argument("--version", action="version", version=f"article-data {__version__}")
-    parser.add_argument("--root", help="a folder holding another copy of the package (default: the bundled one)")
+    common = argparse.ArgumentParser(add_help=False)
+    for where in (parser, common):
+        default = None if where is parser else argparse.SUPPRESS  # given after the command, it still counts
+        where.add_argument("--root", default=default,
+                           help="a folder or zip holding another copy of the package (default: the bundled one)")
+        where.add_argument("--release", metavar="VERSION", default=default,
+                           help="read the kept release VERSION (e.g. 1.0.0; `article-data releases` lists them)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("info", help="version, tables, rows, bytes and hashes",
+    add = functools.partial(sub.add_parser, parents=[common])
+    p = add("info", help="version, tables, rows, bytes and hashes",
                        description="Print the version and every file with its rows, bytes and sha256 (verifies first); "
                                    "with --docs, where the datasheet, data dictionary, guide and changelog are.")
     p.add_argument("--docs", action="store_true", help="list the documents that ship with the package, with their paths")
     p.set_defaults(run=_info)
-    sub.add_parser("verify", help="check size and sha256 of every file",
+    add("verify", help="check size and sha256 of every file",
                    description="Check every file's size and sha256 against datapackage.json; exit 1 naming the first that differs.").set_defaults(run=_verify)
-    sub.add_parser("validate", help="full validation: hashes, schemas, keys, annotation rules",
+    add("validate", help="full validation: hashes, schemas, keys, annotation rules",
                    description="Validate hashes, Table Schemas (pandera), keys and the annotation guide's rules; exit 1 listing every problem.").set_defaults(run=_validate)
-    p = sub.add_parser("path", help="print the path of a table's file, or of the package",
+    p = add("path", help="print the path of a table's file, or of the package",
                        description="Print the path of TABLE's file ('article' for the text), or the package root.")
     p.add_argument("table", nargs="?", help="a table name (see `article-data info`), or 'article' for the text")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="which copy of a table (default: parquet)")
     p.set_defaults(run=_path)
-    p = sub.add_parser("schema", help="columns, types and descriptions of a table",
+    p = add("schema", help="columns, types and descriptions of a table",
                        description="Print TABLE's columns with Table Schema type, pandas dtype, nullability and description.")
     p.add_argument("table", help="a table name (see `article-data info`)")
     p.set_defaults(run=_schema)
-    p = sub.add_parser("export", help="write a table as csv, parquet or json",
+    p = add("export", help="write a table as csv, parquet or json, or the whole package as SQLite",
                        description="Write TABLE to a file, atomically (or to standard output with -o -). The format "
                                    "comes from the file's extension (.csv, .parquet, .json) or --format; a mismatch "
-                                   "is refused. CSV cells that a spreadsheet would run as a formula (starting with "
+                                   "is refused. With no TABLE and -o NAME.sqlite, the whole package as one SQLite "
+                                   "database for Datasette (types, keys, foreign keys, FTS5), metadata.json beside it. "
+                                   "CSV cells that a spreadsheet would run as a formula (starting with "
                                    "= + - @, a tab or a carriage return) are prefixed with ' unless --raw is given.")
-    p.add_argument("table", help="the table to write (see `article-data info` for the names)")
-    p.add_argument("--format", choices=("csv", "parquet", "json"), default=None,
+    p.add_argument("table", nargs="?", help="the table to write (see `article-data info` for the names); none: "
+                                            "the whole package, as a SQLite database (-o article.sqlite)")
+    p.add_argument("--format", choices=("csv", "parquet", "json", "sqlite"), default=None,
                    help="the output format (default: from the extension of -o; csv for -o -)")
     p.add_argument("-o", "--output", required=True, help="the file to write, or - for standard output")
     p.add_argument("--raw", action="store_true", help="write CSV cells exactly, without formula protection")
     p.set_defaults(run=_export)
-    p = sub.add_parser("quotes", help="who said what: speaker, type, text",
+    p = add("quotes", help="who said what: speaker, type, text",
                        description="List the speech quotations with their speakers (all quotation rows with --all).")
     p.add_argument("--all", action="store_true", help="include name and scare quotes")
     p.add_argument("--width", type=int, default=100, help="cut quotations to this many characters (0: never)")
     p.set_defaults(run=_quotes)
-    p = sub.add_parser("diff", help="what changed between two versions, and the version bump it needs",
+    p = add("diff", help="what changed between two versions, and the version bump it needs",
                        description="Compare two packages (folders, zip archives, or released versions such as 1.0.0, "
                                    "kept in releases/): per table the rows added, removed and changed (keyed by the "
                                    "primary key, each changed cell as old → new), columns added, removed or retyped, "
@@ -263,13 +314,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", nargs="?", help="the same kinds (default: the current package, or --root)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
     p.set_defaults(run=_diff)
-    p = sub.add_parser("render", help="write the article as one annotated, self-contained HTML page",
+    p = add("render", help="write the article as one annotated, self-contained HTML page",
                        description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
                                    "mentions linked to their entities, figures, dates and defects marked, and a "
                                    "side panel of speakers with their quotes.")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write, or - for standard output")
     p.set_defaults(run=_render)
+    _add_releases(sub)
     return parser
+
+
+def _add_releases(sub: Any) -> None:
+    p = sub.add_parser("releases", help="list the kept releases, or export them all as one dataset per table",
+                       description="List every kept release (version, date, sha256 of its zip, path). With --export "
+                                   "DIR, write every kept release, and the current package if its version is not "
+                                   "released yet, as one hive-partitioned Parquet dataset per table, "
+                                   "DIR/<table>/version=<v>/part-0.parquet: every column of every version in every "
+                                   "file (null where a version lacks it), with the types of `ad.load`.")
+    p.add_argument("--root", default=argparse.SUPPRESS, help="a folder holding another copy of the package")
+    p.add_argument("--export", metavar="DIR", help="the folder to write (new or empty; written atomically)")
+    p.add_argument("--overwrite", action="store_true", help="replace DIR when it holds a previous export")
+    p.set_defaults(run=_releases)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -306,8 +371,11 @@ def run() -> None:
     """
     # The command line never draws examples from a pandera schema, but pandera imports
     # hypothesis for that whenever it is installed (about 0.1 s of start-up): in this
-    # process alone, mark it unavailable, as pandera handles.
+    # process alone, mark it unavailable, as pandera handles. Likewise PySpark, whose
+    # pandas API pandera imports when installed (and which warns about pandas 3 on
+    # stderr): the command line validates pandas frames only.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("pyspark", None)  # type: ignore[arg-type]
     code = main()
     try:
         sys.stdout.flush()

@@ -13,12 +13,9 @@ from __future__ import annotations
 import difflib
 import math
 import os
-import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ._errors import ArticleDataError
 from ._rows import records
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -32,7 +29,6 @@ __all__ = ["BUMPS", "CellChange", "PackageDiff", "RowChange", "TableDiff", "diff
 
 #: Bumps from least to most.
 BUMPS: tuple[str, ...] = ("none", "patch", "minor", "major")
-_VERSION = re.compile(r"\d+\.\d+\.\d+([.+-][0-9A-Za-z.+-]*)?")
 #: Descriptor properties that are computed per version and so not compared.
 _COMPUTED = {"version", "resources", "$schema"}
 
@@ -223,22 +219,17 @@ def _metadata(pkg: Package) -> dict[str, Any]:
 def open_package(spec: Package | str | os.PathLike[str], base: Package) -> Package:
     """A package named by a Package, a folder, a zip archive, or a released version (``1.0.0``).
 
-    A version is looked up in ``releases/`` beside the ``base`` package (the repository
-    keeps every released package there as ``article-data-VERSION.zip``).
+    A version is looked up in ``releases/`` beside the ``base`` package, else in the
+    bundled package's (see :mod:`article_data._releases`).
     """
     from ._package import Package
+    from ._releases import is_version
 
     if isinstance(spec, Package):
         return spec
     text = os.fspath(spec)
-    if _VERSION.fullmatch(text) and not os.path.exists(text):
-        releases = Path(base.root) / "releases"
-        archive = releases / f"article-data-{text}.zip"
-        if not archive.is_file():
-            kept = sorted(p.name.removeprefix("article-data-").removesuffix(".zip") for p in releases.glob("article-data-*.zip"))
-            raise ArticleDataError(f"{archive}: no release {text} is kept; expected one of {', '.join(kept) or '(none)'} "
-                                   "or a package folder or zip")
-        return Package(archive)
+    if is_version(text) and not os.path.exists(text):
+        return Package.release(text, root=base.root)
     return Package(text)
 
 

@@ -114,6 +114,27 @@ class Package:
     def __repr__(self) -> str:
         return f"Package({str(self.root)!r})"
 
+    @classmethod
+    def release(cls, version: str, *, root: str | os.PathLike[str] | None = None) -> Package:
+        """Open a kept release by its version number, from the installed package (offline).
+
+        Every released package ships in the wheel (``releases/article-data-VERSION.zip``);
+        the zip is checked against ``releases/SHA256SUMS``, its members against its own
+        descriptor. An unknown version raises an :class:`ArticleDataError` listing the kept ones.
+        ``root``: a package folder whose ``releases/`` to look in first (default: the bundled one).
+
+        Examples
+        --------
+        >>> import article_data as ad
+        >>> old = ad.Package.release("1.0.0")
+        >>> old.version, "lacks_closing_mark" in old.load("quotes")
+        ('1.0.0', False)
+        """
+        from ._releases import find_release
+
+        roots = (default_root(),) if root is None else (root, default_root())
+        return cls(find_release(version, *roots).checked())
+
     # -- descriptor ---------------------------------------------------------
 
     def descriptor(self) -> dict[str, Any]:
@@ -275,6 +296,20 @@ class Package:
         from ._export import export_bytes
 
         return export_bytes(self._reader, name, format, protect_formulas=protect_formulas)
+
+    def export_sqlite(self, path: str | os.PathLike[str]) -> Path:
+        """Write the whole package as one SQLite database, ready for Datasette, and ``metadata.json`` beside it.
+
+        Every table with its SQL types, primary and foreign keys, booleans as 0/1 and
+        ``NULL`` for missing values; an FTS5 index over the free-text columns
+        (``<table>_fts``); the text in the table ``article``; titles, descriptions,
+        licences and sources in ``metadata.json`` (Datasette's format; the database is
+        named after the file). Both are written atomically. Returns the path of
+        ``metadata.json``: ``datasette article.sqlite -m metadata.json`` serves them.
+        """
+        from ._sqlite import write_sqlite
+
+        return Path(write_sqlite(self._reader, os.fspath(path)))
 
     def quotes_with_speakers(self, *, speech_only: bool = True) -> pd.DataFrame:
         """Return the quotations with their speaker resolved, whether a person or an organization.
