@@ -53,14 +53,15 @@ def test_the_readme_quotes_the_committed_benchmark() -> None:
     assert readme == readme_with_figures(readme, results)
 
 
-def test_the_committed_benchmark_measured_the_library_as_committed() -> None:
-    """bench/results.json was run on a commit whose library equals HEAD's, from a clean library, with no target FAIL."""
+def test_a_release_refuses_a_benchmark_not_measured_on_the_released_library(tmp_path: Path) -> None:
+    """`make release` refuses quick runs, failing targets and a dirty library (the freshness check lives there)."""
+    from article_data_build.release import check_benchmark
+
     results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
-    commit = results["source"]["commit"]
-    changed = [f for f in results["source"]["changed_files"] if "src/article_data/" in f]
-    assert commit and not changed, changed
-    diff = subprocess.run(["git", "diff", "--stat", commit, "HEAD", "--", "src/article_data"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    assert diff.returncode == 0 and diff.stdout == "", f"the library changed since the benchmark ran:\n{diff.stdout}"
-    assert results["settings"]["quick"] is False
-    assert [t["target"] for t in results["targets"] if t["status"] != "pass"] == []
+    (tmp_path / "bench").mkdir()
+    stale = dict(results, settings=dict(results["settings"], quick=True),
+                 source=dict(results["source"], changed_files=["src/article_data/_cli.py"]),
+                 targets=[{"target": "import", "status": "FAIL"}])
+    (tmp_path / "bench" / "results.json").write_text(json.dumps(stale), encoding="utf-8")
+    problems = check_benchmark(tmp_path)
+    assert len(problems) == 3 and "--quick" in problems[1] and "import" in problems[2], problems

@@ -37,7 +37,7 @@ from article_data._hashes import hex_digest, sha256
 
 from .layout import RELEASES
 
-__all__ = ["check_version", "kept_releases", "published_files", "release_record", "write_release", "zip_bytes"]
+__all__ = ["check_benchmark", "check_version", "kept_releases", "published_files", "release_record", "write_release", "zip_bytes"]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME = re.compile(r"article-data-(?P<version>\d+\.\d+\.\d+)\.zip")
@@ -173,6 +173,34 @@ def check_version(root: Path, staging: Path) -> list[str]:
     return []
 
 
+def check_benchmark(root: Path) -> list[str]:
+    """Why ``bench/results.json`` may not go out with a release (empty when it may).
+
+    A release's README quotes the benchmark, so the figures must have been measured, in
+    full mode with every target passing, on exactly the library being released: a clean
+    library at a commit whose ``src/article_data`` equals HEAD's and the working tree's.
+    """
+    results = json.loads((root / "bench" / "results.json").read_text(encoding="utf-8"))
+    commit, changed = results["source"].get("commit"), results["source"].get("changed_files", [])
+    problems = []
+    if not commit or any("src/article_data/" in f for f in changed):
+        problems.append("bench/results.json was not measured on a committed, clean library")
+    if results["settings"].get("quick"):
+        problems.append("bench/results.json is a --quick run")
+    failing = [t["target"] for t in results["targets"] if t["status"] != "pass"]
+    if failing:
+        problems.append(f"benchmark targets not passing: {', '.join(failing)}")
+    if commit and not problems:
+        for against in ([commit, "HEAD"], [commit]):
+            done = subprocess.run(["git", "diff", "--stat", *against, "--", "src/article_data"], cwd=root,
+                                  capture_output=True, text=True, check=False)
+            if done.returncode != 0 or done.stdout:
+                problems.append(f"the library changed since the benchmark ran at {commit[:10]}: run `make bench` "
+                                f"and commit bench/ first\n{done.stdout or done.stderr}")
+                break
+    return problems
+
+
 def _dist(root: Path, dist: Path, archive: Path) -> None:
     """The wheel, the sdist and the package zip in ``dist``, reproducibly, with SHA256SUMS."""
     dist.mkdir(parents=True, exist_ok=True)
@@ -201,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         members = published_files(git=(args.root, args.from_git))
         version = args.version
     else:
+        stale = check_benchmark(args.root)
+        if stale:
+            print("release: refused; the README's benchmark figures must be the released library's:\n  "
+                  + "\n  ".join(stale), file=sys.stderr)
+            return 1
         members = published_files(root=args.root)
         version = json.loads(members["datapackage.json"])["version"]
     archive = write_release(args.root, members, version)
