@@ -87,6 +87,7 @@ def current() -> BuiltPackage:
 
 
 def written(folder: Path, package: BuiltPackage, version: str) -> ad.Package:
+    """``package`` written under ``version`` (versions no release has: 11.x, 12.x, so the library opens it as a fork)."""
     folder.mkdir(parents=True)
     write_package(folder, replace(package, metadata=dict(package.metadata, version=version)))
     return ad.Package(folder)
@@ -110,7 +111,7 @@ def corrected_and_added(package: BuiltPackage) -> BuiltPackage:
 @pytest.fixture(scope="module")
 def minor_pair(current: BuiltPackage, tmp_path_factory: pytest.TempPathFactory) -> tuple[ad.Package, ad.Package]:
     base = tmp_path_factory.mktemp("minor")
-    return written(base / "old", current, "1.1.0"), written(base / "new", corrected_and_added(current), "1.2.0")
+    return written(base / "old", current, "11.1.0"), written(base / "new", corrected_and_added(current), "11.2.0")
 
 
 def rows_of(package: BuiltPackage) -> dict[str, int]:
@@ -121,7 +122,7 @@ def test_changelog_block_lists_the_added_and_corrected_rows(minor_pair: tuple[ad
     """The block names the bump, the added column and enum value, and exactly the added and corrected row ids."""
     block = changelog_block(*minor_pair)
     lines = block.splitlines()
-    assert lines[0] == "Generated from `article-data diff 1.1.0 1.2.0`: a **MINOR** change."
+    assert lines[0] == "Generated from `article-data diff 11.1.0 11.2.0`: a **MINOR** change."
     bullets = [line for line in lines if line.startswith("- ")]
     assert bullets == [
         "- **people**: columns added: `nickname`; rows corrected: `yan` (columns `age`, `description`).",
@@ -133,7 +134,7 @@ def test_changelog_block_lists_the_added_and_corrected_rows(minor_pair: tuple[ad
 def test_changelog_block_counts_rows_per_table(current: BuiltPackage, minor_pair: tuple[ad.Package, ad.Package]) -> None:
     """The table has one line per table: rows before and after, added, corrected and removed."""
     lines = changelog_block(*minor_pair).splitlines()
-    assert lines[2] == "| table | rows in 1.1.0 | rows in 1.2.0 | added | corrected | removed |"
+    assert lines[2] == "| table | rows in 11.1.0 | rows in 11.2.0 | added | corrected | removed |"
     counted = {line.split(" | ")[0].removeprefix("| "): line for line in lines[4:] if line.startswith("| ")}
     before = rows_of(current)
     assert list(counted) == list(before)
@@ -146,7 +147,7 @@ def test_datasheet_block_counts_what_the_old_release_had_wrong(current: BuiltPac
                                                                minor_pair: tuple[ad.Package, ad.Package]) -> None:
     """The datasheet's table gives per table the old row count, rows corrected, rows missing and rows removed."""
     before = rows_of(current)
-    expected = ["| table | rows in 1.1.0 | rows corrected | rows missing (added) | rows removed |", "|---|---|---|---|---|"]
+    expected = ["| table | rows in 11.1.0 | rows corrected | rows missing (added) | rows removed |", "|---|---|---|---|---|"]
     for name, rows in before.items():
         corrected, added = {"places": (0, 1), "people": (1, 0)}.get(name, (0, 0))
         expected.append(f"| {name} | {rows} | {corrected} | {added} | 0 |")
@@ -168,7 +169,7 @@ def test_changelog_block_shows_removals_text_metadata_and_at_most_forty_ids(curr
     defects = [row for row in doubled.tables["defects"] if row["defect_id"] != "d01"]
     changed = replace(doubled, tables=dict(doubled.tables, defects=defects),
                       metadata=dict(doubled.metadata, title="Another title"))
-    old, new = written(tmp_path / "old", current, "1.1.0"), written(tmp_path / "new", changed, "2.0.0")
+    old, new = written(tmp_path / "old", current, "11.1.0"), written(tmp_path / "new", changed, "12.0.0")
     block = changelog_block(old, new)
     assert "a **MAJOR** change" in block
     mentions = next(line for line in block.splitlines() if line.startswith("- **mentions**"))

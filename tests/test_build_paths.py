@@ -10,7 +10,8 @@ from bounded import GIB, run_bounded
 from helpers import BIN, snapshot
 
 from article_data_build.layout import STATE
-from article_data_build.paths import InputFileError, read_input
+from article_data_build.errors import InputFileError
+from article_data_build.paths import read_input
 
 BUILD = [str(BIN / "python"), "-m", "article_data_build"]
 

@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The article 'The Russians Fighting Putin in Ukraine' as a verified data package.",
     )
     parser.add_argument("--version", action="version", version=f"article-data {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     for where in (parser, common):
         default = None if where is parser else argparse.SUPPRESS  # given after the command, it still counts
         where.add_argument("--root", default=default,

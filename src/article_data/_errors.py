@@ -13,6 +13,7 @@ __all__ = [
     "DescriptorError",
     "FormatError",
     "IntegrityError",
+    "OutputError",
     "UnknownTableError",
     "ValidationError",
 ]
@@ -34,6 +35,10 @@ class IntegrityError(ArticleDataError):
         self.path = path
         self.expected = expected
         self.actual = actual
+
+
+class OutputError(ArticleDataError):
+    """An output file cannot be written where it was asked for."""
 
 
 class UnknownTableError(ArticleDataError, KeyError):

@@ -1,10 +1,10 @@
 """Files the command line writes (``export``, ``render``): atomic, regular, and like any other file.
 
-An output goes to a temporary file beside the target and is renamed into place
-only when complete, so an existing file is never half-written. The temporary file
-is unnamed where the system allows it (Linux ``O_TMPFILE``: even SIGKILL leaves
-nothing behind) and otherwise removed on every exit path, SIGTERM and SIGHUP
-included. The new file's mode follows the umask, like a file the shell creates;
+An output goes to a hidden temporary file beside the target (``.NAME.XXXXXXXX``,
+made by ``mkstemp``) and is renamed into place only when complete and synced, so an
+existing file is never half-written. The temporary file is removed on every exit
+path, SIGTERM, SIGINT and SIGHUP included; only SIGKILL, which no process can
+catch, can leave it behind (the target is intact then too). The new file's mode follows the umask, like a file the shell creates;
 ``-`` means standard output; a target that exists but is not a regular file (a
 folder, a device, a FIFO) is refused.
 """
@@ -20,15 +20,11 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ._errors import ArticleDataError
+from ._errors import OutputError
 
 __all__ = ["OutputError", "write_output"]
 
 STDOUT = "-"
-
-
-class OutputError(ArticleDataError):
-    """An output file cannot be written where it was asked for."""
 
 
 @contextlib.contextmanager
@@ -68,39 +64,6 @@ def _target(path: str) -> Path:
     return target
 
 
-def _write_unnamed(folder: Path, target: Path, data: bytes) -> bool:
-    """Write through an unnamed O_TMPFILE; False (nothing written) where the system cannot."""
-    flag = getattr(os, "O_TMPFILE", 0)
-    if not flag:
-        return False
-    try:
-        fd = os.open(folder, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except OSError:
-        return False
-    folder_fd = None
-    try:
-        with os.fdopen(fd, "wb", closefd=False) as handle:
-            handle.write(data)
-        os.fsync(fd)
-        # Give it a name only when complete (linkat with AT_SYMLINK_FOLLOW), then rename over the target.
-        folder_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        name = tempfile.mktemp(prefix=f".{target.name}.", dir=folder)  # noqa: S306 (linkat fails if it exists)
-        try:
-            os.link(f"/proc/self/fd/{fd}", Path(name).name, dst_dir_fd=folder_fd, follow_symlinks=True)
-        except OSError:
-            return False  # no /proc, or a filesystem without it: the named way writes again
-        try:
-            os.replace(name, target)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-    finally:
-        os.close(fd)
-        if folder_fd is not None:
-            os.close(folder_fd)
-    return True
-
-
 def _write_named(folder: Path, target: Path, data: bytes) -> None:
     umask = os.umask(0)
     os.umask(umask)
@@ -127,8 +90,7 @@ def write_output(path: str, data: bytes) -> str:
     target = _target(path)
     try:
         with _signals_raise():
-            if not _write_unnamed(target.parent, target, data):
-                _write_named(target.parent, target, data)
+            _write_named(target.parent, target, data)
     except OSError as exc:
         raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); nothing was changed") from None
     return path

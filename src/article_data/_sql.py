@@ -93,10 +93,11 @@ def connect(reader: Reader, *, verify: bool = True) -> duckdb.DuckDBPyConnection
         for name, table in tables.items():
             _create_table(connection, name, table, reader.schema(name))
         connection.execute("CREATE TABLE article AS SELECT ? AS text", [text])
-    except Exception as exc:
+    except engine.Error as exc:
         connection.close()
-        if isinstance(exc, engine.Error):
-            raise ArticleDataError(f"{reader.descriptor.where}: DuckDB cannot hold the tables ({exc})") from None
+        raise ArticleDataError(f"{reader.descriptor.where}: DuckDB cannot hold the tables ({exc})") from None
+    except BaseException:
+        connection.close()
         raise
     return connection
 

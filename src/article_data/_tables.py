@@ -27,12 +27,14 @@ def _unreadable(reader: Reader, name: str, resource: Resource, why: str) -> Arti
 
 def table_arrow(reader: Reader, name: str, resource: Resource, data: bytes) -> pa.Table:
     """Parse a table file's checked bytes into an Arrow table typed by its schema."""
+    import pyarrow as pa
+
     from ._parse import parse_table
 
     schema = reader.schema(name)
     try:
         return parse_table(data, resource.format, schema)
-    except Exception as exc:  # pyarrow raises many types on damaged input
+    except (pa.ArrowException, ValueError, OSError, OverflowError, MemoryError) as exc:  # what damaged input raises
         raise _unreadable(reader, name, resource, f"{type(exc).__name__}: {exc}") from None
 
 

@@ -13,7 +13,8 @@ from .entities import build_entities
 from .inputs import Inputs, TooManyProblems, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
-from .paths import TEXT_CAP, InputFileError, read_input
+from .errors import InputFileError
+from .paths import TEXT_CAP, read_input
 from .tables import (
     build_defects,
     build_figures,

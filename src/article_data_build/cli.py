@@ -35,7 +35,8 @@ from .dictionary import data_dictionary
 from .jsonld import news_article
 from .layout import STATE
 from .model import BuiltPackage
-from .paths import BuildError, real_folder
+from .errors import BuildError, MetadataError
+from .paths import real_folder
 from .publish import build_lock, publish, recover, stage
 from .release import check_version
 from .writer import json_bytes, write_package
@@ -77,7 +78,7 @@ def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> 
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: the built package does not validate; nothing was published:\n{exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:  # croissant.json or article.jsonld cannot describe the package
+    except MetadataError as exc:  # croissant.json or article.jsonld cannot describe the package
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build: cannot describe the built package; nothing was published:\n{exc}", file=sys.stderr)
         return 1

@@ -31,6 +31,7 @@ from article_data._hashes import hex_digest, is_sha256_label
 from article_data._tableschema import check_table_schema
 from article_data._types import SUPPORTED_TYPES, croissant_type
 from article_data._vocabulary import MEDIA_TYPES
+from .errors import MetadataError
 
 CROISSANT_1_0 = "http://mlcommons.org/croissant/1.0"
 RAI_1_0 = "http://mlcommons.org/croissant/RAI/1.0"
@@ -150,7 +151,7 @@ def _extension(resource: Mapping[str, Any]) -> str:
 
 def _hex_sha256(resource: Mapping[str, Any]) -> str:
     if not is_sha256_label(resource["hash"]):
-        raise ValueError(f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}")
+        raise MetadataError(f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}")
     return hex_digest(str(resource["hash"]))
 
 
@@ -161,7 +162,7 @@ def _license_description(licenses: Sequence[Mapping[str, Any]]) -> str:
 def _file_object(resource: Mapping[str, Any]) -> dict[str, Any]:
     extension = _extension(resource)
     if extension not in MEDIA_TYPES:
-        raise ValueError(f"resource {resource.get('name')!r}: no Croissant encodingFormat for .{extension} files")
+        raise MetadataError(f"resource {resource.get('name')!r}: no Croissant encodingFormat for .{extension} files")
     description = str(resource.get("description", ""))
     if resource.get("licenses"):
         description = f"{description} {_license_description(resource['licenses'])}".strip()
@@ -194,12 +195,12 @@ def _ref(node_id: str | list[str]) -> dict[str, str] | list[dict[str, str]]:
 def _record_set(table: str, schema: Mapping[str, Any], file_id: str) -> dict[str, Any]:
     for field in schema["fields"]:
         if field["type"] not in SUPPORTED_TYPES:
-            raise ValueError(f"table {table!r}: no Croissant dataType for Table Schema type {field['type']!r}")
+            raise MetadataError(f"table {table!r}: no Croissant dataType for Table Schema type {field['type']!r}")
     references: dict[str, str] = {}
     try:
         foreign_keys = check_table_schema(schema, f"table {table!r}").foreign_keys
     except DescriptorError as exc:
-        raise ValueError(str(exc)) from None
+        raise MetadataError(str(exc)) from None
     for fk in foreign_keys:
         for column, target_column in zip(fk.columns, fk.target_columns):
             references[column] = _field_id(fk.resource or table, target_column)
@@ -287,7 +288,7 @@ def croissant_metadata(
     """
     problems = rai_problems(rai)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise MetadataError("; ".join(problems))
     resources = list(descriptor["resources"])
     by_path = {str(r["path"]): r for r in resources}
     creators = [str(c["title"]) for c in descriptor.get("contributors", []) if "creator" in c.get("roles", [])]

@@ -10,7 +10,7 @@ from article_data._vocabulary import ENTITY_ID_COLUMNS
 from .inputs import Inputs, Row, check_enum, check_ids, enum, where
 from .layout import INPUTS
 from .matching import longest_first, whole_word_starts
-from .paths import BuildError
+from .errors import BuildError
 from .text import Article, locate
 
 __all__ = ["ENTITY_KEYS", "build_entities", "build_mentions", "reference_key"]

@@ -16,7 +16,8 @@ from article_data._tableschema import check_table_schema
 
 from .layout import ARTICLE, INPUTS, METADATA, SCHEMAS
 from .loader import load_yaml
-from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, InputFileError, read_input
+from .errors import InputFileError
+from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, read_input
 
 __all__ = ["ID", "MAX_PROBLEMS", "Inputs", "Row", "TooManyProblems", "check_enum", "check_ids", "check_ref", "enum",
            "where"]

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from article_data._vocabulary import ENTITY_ID_COLUMNS
+from .errors import MetadataError
 
 SCHEMA_ORG = "https://schema.org/"
 WIKIDATA = "https://www.wikidata.org/wiki/"
@@ -69,7 +70,7 @@ def _text(value: Any) -> str | None:
 def _one_paragraph(paragraphs: Sequence[Row], kind: str) -> str:
     texts = [str(p["text"]) for p in paragraphs if p["kind"] == kind]
     if len(texts) != 1:
-        raise ValueError(f"expected exactly one {kind!r} paragraph, found {len(texts)}")
+        raise MetadataError(f"expected exactly one {kind!r} paragraph, found {len(texts)}")
     return texts[0]
 
 
@@ -99,7 +100,7 @@ def original_article(descriptor: Mapping[str, Any]) -> dict[str, str]:
     """
     found = [m.groupdict() for s in descriptor.get("sources", []) if (m := ORIGINAL.match(str(s.get("title", ""))))]
     if len(found) != 1:
-        raise ValueError(
+        raise MetadataError(
             f'expected one source titled \'Original: <author>, "<headline>", <publisher>, published <YYYY-MM-DD>\', found {len(found)}'
         )
     return found[0]

@@ -14,7 +14,7 @@ import re
 from collections import deque
 from collections.abc import Sequence
 
-from .paths import BuildError
+from .errors import BuildError
 
 __all__ = ["MAX_FORM_CHARS", "MAX_OCCURRENCES", "longest_first", "whole_word_starts"]
 

@@ -16,9 +16,10 @@ import os
 import stat
 from pathlib import Path
 
-from article_data import ArticleDataError
+from .errors import BuildError, InputFileError
 
-__all__ = ["ARTICLE_CAP", "SCHEMA_CAP", "TEXT_CAP", "YAML_CAP", "BuildError", "InputFileError", "read_input",
+
+__all__ = ["ARTICLE_CAP", "SCHEMA_CAP", "TEXT_CAP", "YAML_CAP", "read_input",
            "real_folder"]
 
 #: Size caps of the inputs, checked before a byte is read (the 1.1.0 inputs are 5-100x smaller).
@@ -29,14 +30,6 @@ TEXT_CAP = 4 * 1024 * 1024  # CHANGELOG.md and other Markdown the build reads
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-
-
-class BuildError(ArticleDataError):
-    """The build cannot go on (an unsafe path, a full disk); the message says what to do."""
-
-
-class InputFileError(BuildError):
-    """An input file is missing, not a regular file inside the checkout, or over its size cap."""
 
 
 def _parts(rel: str) -> list[str]:

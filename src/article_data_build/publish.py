@@ -46,7 +46,8 @@ from typing import Any
 from article_data._files import SWAP_JOURNAL
 
 from .layout import OUTPUTS, STATE
-from .paths import BuildError, real_folder
+from .errors import BuildError
+from .paths import real_folder
 
 __all__ = ["JOURNAL", "STAGES", "build_lock", "publish", "recover", "stage"]
 
