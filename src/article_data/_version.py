@@ -1,3 +1,3 @@
 """The one place the dataset's version is written (see README, "Versioning")."""
 
-__version__ = "1.1.0"
+__version__ = "2.0.0"

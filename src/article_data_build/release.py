@@ -72,7 +72,7 @@ def published_files(*, root: Path | None = None,
     descriptor_bytes = get("datapackage.json")
     descriptor = json.loads(descriptor_bytes)
     members = {"datapackage.json": descriptor_bytes}
-    for resource in descriptor["resources"]:
+    for resource in [*descriptor["resources"], *descriptor.get("files", [])]:
         for rel in (resource["path"], resource.get("schema")):
             if isinstance(rel, str) and rel not in members:
                 members[rel] = get(rel)
