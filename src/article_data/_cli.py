@@ -78,7 +78,7 @@ def _info(args: argparse.Namespace) -> int:
     _say(f"root: {pkg.root}")
     _say(f"{'resource':<24}{'rows':>6}{'bytes':>9}  sha256")
     rows: dict[str, int] = {n: len(pkg.load(n)) for n in pkg.tables}
-    for resource in descriptor["resources"]:
+    for resource in [*descriptor["resources"], *descriptor.get("files", [])]:  # 2.0.0 on: Parquet under "files"
         table = resource["name"].removesuffix("_parquet")
         count = str(rows[table]) if table in rows and resource["format"] in ("csv", "parquet") else "-"
         _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {hex_digest(resource['hash'])}")
@@ -88,7 +88,9 @@ def _info(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     pkg = _package(args)
     pkg.verify()
-    _say(f"ok: {len(pkg.descriptor()['resources'])} files match their size and sha256 ({pkg.root})")
+    descriptor = pkg.descriptor()
+    count = len(descriptor["resources"]) + len(descriptor.get("files", []))
+    _say(f"ok: {count} files match their size and sha256 ({pkg.root})")
     return 0
 
 
