@@ -177,7 +177,7 @@ def test_validate_finds_csv_and_parquet_holding_different_rows(package_copy: Pat
     data = parquet_bytes(package.table_schema("quotes")["fields"], rows)
     (package_copy / "data" / "quotes.parquet").write_bytes(data)
     descriptor = json.loads((package_copy / "datapackage.json").read_text())
-    resource = next(r for r in descriptor["resources"] if r["name"] == "quotes_parquet")
+    resource = next(r for r in descriptor["files"] if r["name"] == "quotes_parquet")
     resource["bytes"], resource["hash"] = len(data), sha256(data)
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor))
     assert problems(package_copy) == [Problem("quotes", None, None, "the CSV and Parquet files hold different rows")]
@@ -233,7 +233,7 @@ def edit_schema(root: Path, table: str, edit: Callable[[dict], object]) -> None:
     data = json.dumps(schema).encode()
     path.write_bytes(data)
     descriptor = json.loads((root / "datapackage.json").read_text())
-    entry = next(r for r in descriptor["resources"] if r["name"] == f"{table}_schema")
+    entry = next(r for r in descriptor["files"] if r["name"] == f"{table}_schema")
     entry["bytes"], entry["hash"] = len(data), sha256(data)
     (root / "datapackage.json").write_text(json.dumps(descriptor))
 
