@@ -57,7 +57,8 @@ def front_matter(package: Package) -> str:
     header = {"pretty_name": descriptor.get("title", descriptor["name"]), "license": "other",
               "license_name": "cc-by-4.0-and-third-party-text", "license_link": "LICENSES/",
               "language": ["en"], "configs": configs, "dataset_info": infos}
-    return "---\n" + yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100) + "---\n"
+    body: str = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100)
+    return "---\n" + body + "---\n"
 
 
 def card_text(package: Package) -> str:
