@@ -12,7 +12,12 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml src/ar
 TOOLS_VENV  := .venv-tools
 TOOLS_STAMP := $(TOOLS_VENV)/.installed-$(shell cat requirements-tools.lock | cksum | cut -d' ' -f1)
 
-.PHONY: all build validate summary test tools bench release lock lock-tools clean browser
+V2_PYTHON   ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python) python3.12)
+V2_VENV     := .venv-v2
+V2_STAMP    := $(V2_VENV)/.installed-$(shell cat requirements-v2.lock | cksum | cut -d' ' -f1)
+NPM_DIR     := tests/npm
+
+.PHONY: all build validate summary test tools v2tools npm bench release lock lock-tools clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -33,11 +38,25 @@ $(TOOLS_STAMP): requirements-tools.lock
 
 tools: $(TOOLS_STAMP)
 
+# check-datapackage (the Data Package v2 checker; it needs Python >= 3.12), pinned in requirements-v2.lock.
+$(V2_STAMP): requirements-v2.lock
+	rm -rf $(V2_VENV)
+	$(V2_PYTHON) -m venv $(V2_VENV)
+	$(V2_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-v2.lock
+	touch $(V2_STAMP)
+
+v2tools: $(V2_STAMP)
+
+# The npm `datapackage` library (pinned by tests/npm/package-lock.json) for tests/test_ecosystem.py.
+npm:
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --silent
+
 build: $(STAMP)
 	$(BIN)/python -m article_data_build
 
 validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
+	sha256sum --quiet -c SHA256SUMS
 	$(BIN)/article-data validate
 
 summary: $(STAMP)
@@ -69,4 +88,4 @@ lock-tools: $(TOOLS_STAMP)
 	$(TOOLS_VENV)/bin/python -m pip freeze > requirements-tools.lock
 
 clean:
-	rm -rf $(VENV) $(TOOLS_VENV) .build dist .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS_VENV) $(V2_VENV) $(NPM_DIR)/node_modules .build dist .pytest_cache .mypy_cache .hypothesis

@@ -20,7 +20,7 @@ def package_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the build's inputs and outputs, so build tests never touch the repository."""
-    return copy_paths(("annotations", "schemas", "data", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
+    return copy_paths(("annotations", "schemas", "data", "SHA256SUMS", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
 
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:

@@ -15,7 +15,12 @@ from article_data_build.layout import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PACKAGE_FILES = ("datapackage.json", "data", "schemas")
+PACKAGE_FILES = ("datapackage.json", "SHA256SUMS", "data", "schemas")
+
+
+def entries(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every file entry of a descriptor: its resources, then (2.0.0 on) its ``files``."""
+    return [*descriptor["resources"], *descriptor.get("files", [])]
 
 
 def copy_paths(names: tuple[str, ...], dest: Path) -> Path:
@@ -55,7 +60,7 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
     rows = records(frame)
     fields = Package(root).table_schema(table)["fields"]
     descriptor = json.loads((root / "datapackage.json").read_text())
-    for resource in descriptor["resources"]:
+    for resource in entries(descriptor):
         if resource["name"] in (table, f"{table}_parquet"):
             data = csv_bytes(fields, rows) if resource["format"] == "csv" else parquet_bytes(fields, rows)
             (root / resource["path"]).write_bytes(data)
@@ -108,7 +113,7 @@ def edit_descriptor(root: Path, change: Callable[[dict[str, Any]], object]) -> N
 
 
 def resource(descriptor: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(r for r in descriptor["resources"] if r["name"] == name)
+    return next(r for r in entries(descriptor) if r["name"] == name)
 
 
 def edit_schema(root: Path, table: str, change: Callable[[dict[str, Any]], object], *, rehash: bool = True) -> None:
@@ -149,7 +154,7 @@ def declare(root: Path, rel: str, data: bytes) -> None:
     (root / rel).write_bytes(data)
 
     def change(descriptor: dict[str, Any]) -> None:
-        entry = next(r for r in descriptor["resources"] if r["path"] == rel)
+        entry = next(r for r in entries(descriptor) if r["path"] == rel)
         entry["bytes"], entry["hash"] = len(data), sha256(data)
 
     edit_descriptor(root, change)

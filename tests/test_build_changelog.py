@@ -273,9 +273,9 @@ def test_changelog_regenerate_refuses_a_file_without_its_markers(tmp_path: Path)
 
 
 def test_changelog_regenerate_compares_with_the_latest_earlier_release(tmp_path: Path, current: BuiltPackage) -> None:
-    """Of several kept releases the newest before the current version is compared (1.9.10 after 1.9.9)."""
+    """Of several kept releases the newest other than the current version is compared (1.9.10 after 1.9.9, both after the kept 1.x)."""
     root = fake_repo(tmp_path)
-    for version in ("1.9.9", "1.9.10"):  # after every kept release, before the current 2.0.0
+    for version in ("1.9.9", "1.9.10"):
         files, _ = built_files(replace(current, metadata=dict(current.metadata, version=version)))
         write_release(root, dict(files), version)
     new = ad.Package(root).version

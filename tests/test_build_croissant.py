@@ -121,10 +121,12 @@ def test_croissant_records_equal_the_table(dataset: mlc.Dataset, table: str) -> 
 
 
 def test_croissant_file_objects_hash_every_file(document: dict[str, Any]) -> None:
-    """There is one FileObject per file of the descriptor (text, CSV, Parquet, schemas), with its real size and sha256."""
+    """There is one FileObject per file of the descriptor (text, CSV, SHA256SUMS, and the Parquet and schemas
+    under `files`), with its real size and sha256."""
     files = {f["contentUrl"]: f for f in document["distribution"]}
     assert all(f["@type"] == "cr:FileObject" for f in files.values())
-    assert set(files) == {r["path"] for r in ad.descriptor()["resources"]}
+    descriptor = ad.descriptor()
+    assert set(files) == {r["path"] for r in [*descriptor["resources"], *descriptor["files"]]}
     assert {p for p in files if p.endswith(".csv")} == {f"data/{t}.csv" for t in ad.TABLES}
     assert {p for p in files if p.endswith(".parquet")} == {f"data/{t}.parquet" for t in ad.TABLES}
     formats = {"txt": "text/plain", "csv": "text/csv", "parquet": "application/x-parquet", "json": "application/json"}
@@ -132,7 +134,7 @@ def test_croissant_file_objects_hash_every_file(document: dict[str, Any]) -> Non
         data = (ROOT / path).read_bytes()
         assert node["sha256"] == hashlib.sha256(data).hexdigest(), path
         assert node["contentSize"] == f"{len(data)} B", path
-        assert node["encodingFormat"] == formats[path.rsplit(".", 1)[1]], path
+        assert node["encodingFormat"] == formats[path.rsplit(".", 1)[1] if "." in path else "txt"], path
 
 
 def test_croissant_references_every_foreign_key(document: dict[str, Any], dataset: mlc.Dataset) -> None:

@@ -167,7 +167,8 @@ def test_entities_add_makes_a_descriptive_mention(repo_copy: Path, current: Buil
     added = next(m for m in package.tables["mentions"] if m["char_start"] == start)
     assert added == {"mention_id": f"m{start:0{width}d}", "paragraph_id": added["paragraph_id"], "char_start": start,
                      "char_end": start + len("anarchist"), "text": "anarchist", "person_id": "yan",
-                     "organization_id": None, "place_id": None, "mention_type": "descriptive"}
+                     "organization_id": None, "place_id": None, "entity_type": "person",
+                     "mention_type": "descriptive"}
     assert len(package.tables["mentions"]) == len(current.tables["mentions"]) + 1
 
 

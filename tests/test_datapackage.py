@@ -41,16 +41,17 @@ def test_frictionless_validate_command_reports_zero_errors() -> None:
     assert {task["name"] for task in report["tasks"]} == {r["name"] for r in RESOURCES}
 
 
-def test_frictionless_validate_catches_a_tampered_parquet_file(package_copy: Path) -> None:
-    """frictionless checks the sha256 of the Parquet files too (they are declared as files)."""
-    target = package_copy / "data" / "quotes.parquet"
+def test_frictionless_validate_catches_a_tampered_checksum_file(package_copy: Path) -> None:
+    """frictionless checks the sha256 of SHA256SUMS, which covers the Parquet files and schemas
+    (`sha256sum -c` checks those: tests/test_ecosystem.py)."""
+    target = package_copy / "SHA256SUMS"
     data = bytearray(target.read_bytes())
-    data[len(data) // 2] ^= 0x01
+    data[0] = ord("0") if data[0] != ord("0") else ord("1")
     target.write_bytes(bytes(data))
     result = run(BIN / "frictionless", "validate", "datapackage.json", "--json", cwd=package_copy)
     report = json.loads(result.stdout)
     assert result.returncode != 0
-    errors = [e for task in report["tasks"] for e in task["errors"] if task["name"] == "quotes_parquet"]
+    errors = [e for task in report["tasks"] for e in task["errors"] if task["name"] == "checksums"]
     assert [e["type"] for e in errors] == ["hash-count"]
 
 

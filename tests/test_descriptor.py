@@ -47,10 +47,11 @@ def raw_descriptor(root: Path, text: str) -> None:
 
 
 def many_resources(root: Path, total: int) -> None:
-    """Add copies of the article resource until the descriptor lists ``total`` resources."""
+    """Add copies of the article resource until the descriptor lists ``total`` resources and files."""
     def add(descriptor: dict) -> None:
         article = resource(descriptor, "article")
-        descriptor["resources"] += [dict(article, name=f"copy{i}") for i in range(total - len(descriptor["resources"]))]
+        listed = len(descriptor["resources"]) + len(descriptor.get("files", []))
+        descriptor["resources"] += [dict(article, name=f"copy{i}") for i in range(total - listed)]
 
     edit_descriptor(root, add)
 

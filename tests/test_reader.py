@@ -101,7 +101,7 @@ def test_reader_resource_checks_the_format_before_the_name() -> None:
 
 def test_reader_resource_refuses_a_table_without_a_parquet_resource(package_copy: Path) -> None:
     """A table whose Parquet resource is not declared raises DescriptorError naming the table and the resource."""
-    edit_descriptor(package_copy, lambda d: d["resources"].remove(resource(d, "quotes_parquet")))
+    edit_descriptor(package_copy, lambda d: d["files"].remove(resource(d, "quotes_parquet")))
     reader = reader_of(package_copy)
     assert reader.resource("quotes", "csv").name == "quotes"
     with pytest.raises(DescriptorError, match=r"table 'quotes' has no parquet resource named 'quotes_parquet'"):
@@ -232,7 +232,7 @@ def test_reader_schema_inlined_and_invalid_is_refused_where_it_is(package_copy: 
 
 def test_reader_schema_file_not_declared_is_refused_in_an_untrusted_copy(package_copy: Path) -> None:
     """A schema path with no resource of its own, in a copy of no known release, is refused before it is read."""
-    edit_descriptor(package_copy, lambda d: d["resources"].remove(resource(d, "places_schema")))
+    edit_descriptor(package_copy, lambda d: d["files"].remove(resource(d, "places_schema")))
     edit_schema(package_copy, "places", lambda s: s.__setitem__("description", "undeclared"), rehash=False)
     with pytest.raises(DescriptorError, match="places.schema.json: the descriptor names this file but declares no"):
         reader_of(package_copy).schema("places")

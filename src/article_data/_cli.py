@@ -95,7 +95,7 @@ def _info(args: argparse.Namespace) -> int:
     _say(f"root: {pkg.root}")
     _say(f"{'resource':<24}{'rows':>6}{'bytes':>9}  sha256")
     rows: dict[str, int] = {n: len(pkg.load(n)) for n in pkg.tables}
-    for resource in descriptor["resources"]:
+    for resource in [*descriptor["resources"], *descriptor.get("files", [])]:  # 2.0.0 on: Parquet under "files"
         table = resource["name"].removesuffix("_parquet")
         count = str(rows[table]) if table in rows and resource["format"] in ("csv", "parquet") else "-"
         _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {hex_digest(resource['hash'])}")

@@ -144,8 +144,8 @@ class Descriptor:
     schema_paths: frozenset[str]
 
 
-def _resource(item: object, index: int, where: str) -> Resource:
-    label = f"{where}: resources[{index}]"
+def _resource(item: object, index: int, where: str, key: str = "resources") -> Resource:
+    label = f"{where}: {key}[{index}]"
     if not isinstance(item, dict):
         raise DescriptorError(f"{label}: expected an object, found {type(item).__name__}")
     name = item.get("name")
@@ -208,13 +208,22 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
         raise DescriptorError(f"{where}: expected 'resources' to be a non-empty list, found {items!r:.60}")
     if len(items) > LIMITS["resources"]:
         raise DescriptorError(f"{where}: {len(items)} resources; at most {LIMITS['resources']} are accepted")
+    # 2.0.0 on: the Parquet copies and Table Schemas are under "files" (v2 resources are tables);
+    # 1.x declared them as resources of type "file". Both shapes are read the same way.
+    files = data.get("files", [])
+    if not isinstance(files, list):
+        raise DescriptorError(f"{where}: expected 'files' to be a list, found {files!r:.60}")
+    if len(items) + len(files) > LIMITS["resources"]:
+        raise DescriptorError(f"{where}: {len(items) + len(files)} resources and files; at most "
+                              f"{LIMITS['resources']} are accepted")
     _check_properties(data, where)
     resources: dict[str, Resource] = {}
-    for index, item in enumerate(items):
-        resource = _resource(item, index, where)
-        if resource.name in resources:
-            raise DescriptorError(f"{where}: resources[{index}]: duplicate resource name {resource.name!r}")
-        resources[resource.name] = resource
+    for key, entries in (("resources", items), ("files", files)):
+        for index, item in enumerate(entries):
+            resource = _resource(item, index, where, key)
+            if resource.name in resources:
+                raise DescriptorError(f"{where}: {key}[{index}]: duplicate resource name {resource.name!r}")
+            resources[resource.name] = resource
     version = data.get("version")
     if not isinstance(version, str) or not _VERSION.fullmatch(version):
         raise DescriptorError(f"{where}: expected a 'version' such as '1.0.0', found {version!r:.60}")

@@ -30,7 +30,7 @@ __all__ = ["BUMPS", "CellChange", "PackageDiff", "RowChange", "TableDiff", "diff
 #: Bumps from least to most.
 BUMPS: tuple[str, ...] = ("none", "patch", "minor", "major")
 #: Descriptor properties that are computed per version and so not compared.
-_COMPUTED = {"version", "resources", "$schema"}
+_COMPUTED = {"version", "resources", "files", "$schema"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class TableDiff:
     columns_added: tuple[str, ...] = ()
     columns_removed: tuple[str, ...] = ()
     columns_retyped: tuple[tuple[str, str, str], ...] = ()
+    #: Columns whose Arrow type in the Parquet file changed: what a plain Parquet reader sees.
+    parquet_retyped: tuple[tuple[str, str, str], ...] = ()
     enum_values_added: tuple[tuple[str, str], ...] = ()
     enum_values_removed: tuple[tuple[str, str], ...] = ()
     schema_metadata_changed: bool = False
@@ -72,7 +74,7 @@ class TableDiff:
     @property
     def differs(self) -> bool:
         return bool(self.rows_differ or self.columns_added or self.columns_removed or self.columns_retyped
-                    or self.enum_values_added or self.enum_values_removed or self.schema_metadata_changed)
+                    or self.parquet_retyped or self.enum_values_added or self.enum_values_removed or self.schema_metadata_changed)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,16 @@ def _field_kinds(schema: dict[str, Any]) -> dict[str, tuple[str, list[str] | Non
     return {f["name"]: (f["type"], f.get("constraints", {}).get("enum")) for f in schema["fields"]}
 
 
+def _parquet_types(pkg: Package, name: str) -> dict[str, str]:
+    """The Arrow type of each column as the Parquet file stores it (what a plain Parquet reader gets)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    reader = pkg._reader
+    data = reader.read(reader.resource(name, "parquet"))
+    return {f.name: str(f.type) for f in pq.read_schema(pa.BufferReader(data))}
+
+
 def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
     old_schema, new_schema = old.table_schema(name), new.table_schema(name)
     old_kinds, new_kinds = _field_kinds(old_schema), _field_kinds(new_schema)
@@ -143,6 +155,9 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
     if old_key != key:
         old_rows = {f"{old_key}={k}": v for k, v in old_rows.items()}
     compared = [c for c in common if c not in {r[0] for r in retyped}]
+    old_stored, new_stored = _parquet_types(old, name), _parquet_types(new, name)
+    stored = tuple((c, old_stored[c], new_stored[c]) for c in compared
+                   if c in old_stored and c in new_stored and old_stored[c] != new_stored[c])
     changed = []
     for row_key in (k for k in new_rows if k in old_rows):
         cells = tuple(CellChange(c, old_rows[row_key][c], new_rows[row_key][c]) for c in compared
@@ -157,6 +172,7 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
         columns_added=tuple(c for c in new_kinds if c not in old_kinds),
         columns_removed=tuple(c for c in old_kinds if c not in new_kinds),
         columns_retyped=retyped,
+        parquet_retyped=stored,
         enum_values_added=tuple(enums_added),
         enum_values_removed=tuple(enums_removed),
         # Anything else in the schema (descriptions, constraints, keys) changes no row: PATCH.
@@ -176,6 +192,8 @@ def required_bump(diff_tables: tuple[TableDiff, ...], tables_added: tuple[str, .
     for t in diff_tables:
         major += [f"{t.name}.{c} removed" for c in t.columns_removed]
         major += [f"{t.name}.{c} retyped {a} → {b}" for c, a, b in t.columns_retyped]
+        major += [f"{t.name}.{c} stored in Parquet as {b}, was {a}: plain Parquet readers see a new type"
+                  for c, a, b in t.parquet_retyped]
         major += [f"{t.name}.{c} lost the enum value {v!r}" for c, v in t.enum_values_removed]
         major += [f"{t.name}: {len(t.removed)} row(s) removed, so their ids are gone ({', '.join(t.removed[:5])})"] \
             if t.removed else []
@@ -282,6 +300,7 @@ def diff_lines(diff: PackageDiff, *, cells: int = 1000) -> list[str]:
             if values:
                 lines.append(f"  {label}: {', '.join(values)}")
         lines += [f"  column retyped: {c}: {a} → {b}" for c, a, b in table.columns_retyped]
+        lines += [f"  Parquet type changed: {c}: {a} → {b}" for c, a, b in table.parquet_retyped]
         lines += [f"  enum value added: {c}: {v!r}" for c, v in table.enum_values_added]
         lines += [f"  enum value removed: {c}: {v!r}" for c, v in table.enum_values_removed]
         if table.schema_metadata_changed:

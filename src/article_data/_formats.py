@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._hashes import hex_digest
-from ._types import arrow_schema
+from ._types import enum_of, pandas_metadata, stored_schema
 
 __all__ = ["PARQUET_OPTIONS", "QUOTING_COLUMNS", "Row", "csv_bytes", "parquet_bytes", "table_metadata"]
 
@@ -90,41 +90,55 @@ def table_metadata(descriptor: Mapping[str, Any], table: str, schema: Mapping[st
     }
 
 
+#: The field metadata key Polars reads an ``Enum`` dtype from: each value as ``<UTF-8 length>;<value>``.
+POLARS_ENUM = "_PL_ENUM_VALUES2"
+
+
 def _field_metadata(field: Mapping[str, Any]) -> dict[str, str]:
-    """A column's description, Table Schema type and enum, as Parquet field metadata."""
+    """A column's description, Table Schema type and enum, as Parquet field metadata (Polars' Enum key too)."""
     import json
 
     meta = {"description": str(field.get("description", "")), "table_schema_type": str(field["type"])}
-    enum = field.get("constraints", {}).get("enum")
+    enum = enum_of(field)
     if enum is not None:
         meta["enum"] = json.dumps(list(enum), ensure_ascii=False)
+        meta[POLARS_ENUM] = "".join(f"{len(value.encode('utf-8'))};{value}" for value in enum)
     return meta
 
 
 def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
                   metadata: Mapping[str, str] | None = None) -> bytes:
-    """Serialise rows as Parquet with the Arrow types of the Table Schema, each column described.
+    """Serialise rows as Parquet that plain readers type as :func:`article_data.load` does, each column described.
 
+    Enum columns are dictionaries of the whole enum (:func:`~article_data._types.stored_schema`)
+    and the file carries the ``pandas`` metadata of the loader's frame, so
+    ``pandas.read_parquet(path)`` and ``polars.read_parquet(path)`` need no type map.
     Every field carries its description, Table Schema type and enum in the Parquet
     field metadata; ``metadata`` (see :func:`table_metadata`) goes into the file's
-    key-value metadata. No pandas metadata is written.
+    key-value metadata.
     """
     import datetime as dt
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = arrow_schema(fields)
+    schema = stored_schema(fields)
     schema = pa.schema([field.with_metadata(_field_metadata(source)) for field, source in zip(schema, fields)],
-                       metadata=dict(metadata or {}))
+                       metadata={**dict(metadata or {}), "pandas": pandas_metadata(fields).decode("utf-8")})
     columns = {}
-    for field in schema:
+    for field, source in zip(schema, fields):
         values = [row.get(field.name) for row in rows]
         if field.type == pa.date32():
             values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
         if field.type == pa.float64():
             values = [float(v) if v is not None else None for v in values]
-        columns[field.name] = pa.array(values, type=field.type)
+        enum = enum_of(source)
+        if enum is not None:
+            dictionary = pa.array(enum, type=pa.string())
+            indices = pa.array([None if v is None else enum.index(v) for v in values], type=pa.int32())
+            columns[field.name] = pa.DictionaryArray.from_arrays(indices, dictionary)
+        else:
+            columns[field.name] = pa.array(values, type=field.type)
     table = pa.table(columns, schema=schema)
     sink = io.BytesIO()
     pq.write_table(table, sink, **PARQUET_OPTIONS)

@@ -18,6 +18,7 @@ from ._types import enum_of, is_required, pandas_dtype
 from ._vocabulary import (
     DATE_PRECISIONS,
     ENTITY_ID_COLUMNS,
+    ENTITY_TYPES,
     MARKED_TYPES,
     SPEECH_TYPES,
     UNMARKED_TYPES,
@@ -61,6 +62,15 @@ def _cue_altered_needs_a_cue(frame: pd.DataFrame) -> pd.Series:
 
 def _mention_has_one_entity(frame: pd.DataFrame) -> pd.Series:
     return _set_count(frame, ENTITY_COLUMNS) == 1
+
+
+def _entity_type_matches_id(frame: pd.DataFrame) -> pd.Series:
+    import pandas as pd
+
+    matches = pd.Series(False, index=frame.index)
+    for table, column in ENTITY_ID_COLUMNS.items():
+        matches |= (frame[column].notna() & (frame["entity_type"] == ENTITY_TYPES[table])).fillna(False)
+    return matches
 
 
 def _figure_value_or_date(frame: pd.DataFrame) -> pd.Series:
@@ -107,6 +117,8 @@ ROW_RULES: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series], str]]]
         ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
         ("mention_has_one_entity", _mention_has_one_entity,
          "a mention sets exactly one of person_id, organization_id, place_id"),
+        ("entity_type_matches_id", _entity_type_matches_id,
+         "entity_type is " + ", ".join(f"{ENTITY_TYPES[t]} exactly when {c} is set" for t, c in ENTITY_ID_COLUMNS.items())),
     ],
     "figures": [
         ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),

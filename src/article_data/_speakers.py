@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS
+from ._vocabulary import ENTITY_ID_COLUMNS, ENTITY_TYPES, SPEAKER_COLUMNS
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 __all__ = ["SPEAKER_NAME", "quotes_with_speakers"]
 
 #: Entity table -> (the column giving a speaker's display name, the kind word).
-SPEAKER_NAME: dict[str, tuple[str, str]] = {"people": ("label", "person"), "organizations": ("name", "organization")}
+SPEAKER_NAME: dict[str, tuple[str, str]] = {"people": ("label", ENTITY_TYPES["people"]),
+                                            "organizations": ("name", ENTITY_TYPES["organizations"])}
 
 
 def quotes_with_speakers(quotes: pd.DataFrame, people: pd.DataFrame, organizations: pd.DataFrame, *,

@@ -9,12 +9,16 @@ Every one of them is read from :data:`TYPES`.
 Table Schema   Arrow / Parquet  pandas                                Croissant
 =============  ===============  ====================================  ==========
 string         string           ``string[pyarrow]`` (missing: pd.NA)  sc:Text
-string + enum  string           ``category`` (categories = the enum)  sc:Text
+string + enum  string (*)        ``category`` (categories = the enum)  sc:Text
 integer        int64            ``Int64``                             sc:Integer
 number         float64          ``Float64``                           sc:Float
 boolean        bool             ``boolean``                           sc:Boolean
 date           date32           ``date32[day][pyarrow]``              sc:Date
 =============  ===============  ====================================  ==========
+
+(*) Stored in Parquet as a dictionary of the whole enum (:func:`stored_schema`), with
+the ``pandas`` metadata of the loader's frame (:func:`pandas_metadata`), so plain
+Parquet readers get these types too; the loader casts it back to string first.
 """
 
 from __future__ import annotations
@@ -77,6 +81,35 @@ def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
     import pyarrow as pa
 
     return pa.schema([pa.field(f["name"], arrow_type(f), nullable=not is_required(f)) for f in fields])
+
+
+def stored_schema(fields: Sequence[Field]) -> pa.Schema:
+    """The Arrow schema a Parquet file stores, so that plain readers get the loader's types.
+
+    As :func:`arrow_schema`, except that an enum column is a dictionary whose values
+    are the whole enum in schema order (pandas reads it as that ``category``, Polars as
+    a ``Categorical``, or an ``Enum`` by the field metadata the writer adds).
+    """
+    import pyarrow as pa
+
+    base = arrow_schema(fields)
+    return pa.schema([pa.field(f["name"], pa.dictionary(pa.int32(), pa.string()), nullable=arrow.nullable)
+                      if enum_of(f) is not None else arrow for f, arrow in zip(fields, base)])
+
+
+def pandas_metadata(fields: Sequence[Field]) -> bytes:
+    """The ``pandas`` schema metadata of the loader's frame, which pandas reads back to the same dtypes.
+
+    Computed by pyarrow from an empty frame with :func:`pandas_dtype` of every field, so
+    ``pandas.read_parquet(path)`` restores ``Int64``, ``boolean``, ``Float64``,
+    ``string[pyarrow]`` and ``date32[day][pyarrow]`` without a type map.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    empty = pd.DataFrame({f["name"]: pd.Series([], dtype=pandas_dtype(f)) for f in fields})
+    metadata = pa.Schema.from_pandas(empty, preserve_index=False).metadata
+    return bytes(metadata[b"pandas"])
 
 
 def pandas_dtype(field: Field) -> Any:

@@ -15,6 +15,7 @@ __all__ = [
     "CLOSING_MARK",
     "DATE_PRECISIONS",
     "ENTITY_ID_COLUMNS",
+    "ENTITY_TYPES",
     "LABELS",
     "MARKED_TYPES",
     "MEDIA_TYPES",
@@ -42,6 +43,8 @@ DATE_PRECISIONS: dict[int, str] = {4: "year", 7: "month", 10: "day"}
 
 #: Entity table -> its id column (also the column a mention or an image links it by).
 ENTITY_ID_COLUMNS: dict[str, str] = {"people": "person_id", "organizations": "organization_id", "places": "place_id"}
+#: Entity table -> the word for one of its rows (``mentions.entity_type``, ``speaker_kind``).
+ENTITY_TYPES: dict[str, str] = {"people": "person", "organizations": "organization", "places": "place"}
 #: Entity table -> the quotes column naming a speaker of that kind.
 SPEAKER_COLUMNS: dict[str, str] = {"people": "speaker_person_id", "organizations": "speaker_organization_id"}
 

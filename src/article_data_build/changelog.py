@@ -85,6 +85,9 @@ def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None)
         items = []
         if table.columns_added:
             items.append(f"columns added: {', '.join(f'`{c}`' for c in table.columns_added)}")
+        if table.parquet_retyped:
+            items.append("Parquet storage types changed: " + ", ".join(f"`{c}` {a} → {b}"
+                                                                      for c, a, b in table.parquet_retyped))
         if table.enum_values_added:
             items.append("enum values added: " + ", ".join(f"`{c}` `{v}`" for c, v in table.enum_values_added))
         if table.added:

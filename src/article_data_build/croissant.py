@@ -146,7 +146,8 @@ def _file_id(resource: Mapping[str, Any]) -> str:
 
 
 def _extension(resource: Mapping[str, Any]) -> str:
-    return str(resource["path"]).rsplit(".", 1)[-1]
+    """The file's format: the descriptor's ``format`` (``SHA256SUMS`` is ``txt``), else its extension."""
+    return str(resource.get("format") or str(resource["path"]).rsplit(".", 1)[-1])
 
 
 def _hex_sha256(resource: Mapping[str, Any]) -> str:
@@ -289,7 +290,7 @@ def croissant_metadata(
     problems = rai_problems(rai)
     if problems:
         raise MetadataError("; ".join(problems))
-    resources = list(descriptor["resources"])
+    resources = [*descriptor["resources"], *descriptor.get("files", [])]
     by_path = {str(r["path"]): r for r in resources}
     creators = [str(c["title"]) for c in descriptor.get("contributors", []) if "creator" in c.get("roles", [])]
     licenses = [str(lic.get("path") or lic["name"]) for lic in descriptor.get("licenses", [])]

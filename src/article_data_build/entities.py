@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from article_data._vocabulary import ENTITY_ID_COLUMNS
+from article_data._vocabulary import ENTITY_ID_COLUMNS, ENTITY_TYPES
 
 from .inputs import Inputs, Row, check_enum, check_ids, enum, where
 from .layout import INPUTS
@@ -149,7 +149,8 @@ def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
         ids.add(mention_id)
         row: Row = {"mention_id": mention_id, "paragraph_id": para["paragraph_id"] if para else None,
                     "char_start": start, "char_end": end, "text": article.text[start:end],
-                    **{column: None for column in ENTITY_ID_COLUMNS.values()}, "mention_type": mention_type}
+                    **{column: None for column in ENTITY_ID_COLUMNS.values()}, "entity_type": ENTITY_TYPES[table],
+                    "mention_type": mention_type}
         row[ENTITY_ID_COLUMNS[table]] = eid
         mentions.append(row)
     return mentions

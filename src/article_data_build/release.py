@@ -37,7 +37,8 @@ from article_data._hashes import hex_digest, sha256
 
 from .layout import RELEASES
 
-__all__ = ["check_benchmark", "check_version", "kept_releases", "published_files", "release_record", "write_release", "zip_bytes"]
+__all__ = ["check_benchmark", "check_version", "kept_releases", "published_files", "release_members", "release_record",
+           "write_release", "zip_bytes"]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _NAME = re.compile(r"article-data-(?P<version>\d+\.\d+\.\d+)\.zip")
@@ -74,10 +75,23 @@ def published_files(*, root: Path | None = None,
     descriptor_bytes = get("datapackage.json")
     descriptor = json.loads(descriptor_bytes)
     members = {"datapackage.json": descriptor_bytes}
-    for resource in descriptor["resources"]:
+    for resource in [*descriptor["resources"], *descriptor.get("files", [])]:
         for rel in (resource["path"], resource.get("schema")):
             if isinstance(rel, str) and rel not in members:
                 members[rel] = get(rel)
+    return members
+
+
+def release_members(root: Path) -> dict[str, bytes]:
+    """The members of a new release zip: the published files, and a README.md that is its Hugging Face card.
+
+    The card is documentation, not data: it is not among the files ``SHA256SUMS`` and the
+    descriptor hash, and it is computed from them (:mod:`article_data_build.card`).
+    """
+    from .card import card_text
+
+    members = published_files(root=root)
+    members["README.md"] = card_text(Package(root)).encode("utf-8")
     return members
 
 
@@ -234,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("release: refused; the README's benchmark figures must be the released library's:\n  "
                   + "\n  ".join(stale), file=sys.stderr)
             return 1
-        members = published_files(root=args.root)
+        members = release_members(args.root)
         version = json.loads(members["datapackage.json"])["version"]
     archive = write_release(args.root, members, version)
     if (args.root / RECORD).parent.is_dir():  # the library's anchor of trust, beside its code

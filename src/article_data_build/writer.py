@@ -14,17 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from article_data._formats import csv_bytes, parquet_bytes, table_metadata
-from article_data._hashes import sha256
+from article_data._hashes import hex_digest, sha256
 from article_data._vocabulary import MEDIA_TYPES
 
 from .model import BuiltPackage
 
-__all__ = ["DATA_PACKAGE_V2", "json_bytes", "package_files", "write_package"]
+__all__ = ["CHECKSUMS", "DATA_PACKAGE_V2", "json_bytes", "package_files", "write_package"]
 
 DATA_PACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+#: Every CSV table's dialect, stated so that no reader has to sniff it (the writer in _formats writes exactly this).
+CSV_DIALECT: dict[str, Any] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                               "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"",
+                               "doubleQuote": True}
+CHECKSUMS = "SHA256SUMS"
 PARQUET_NOTE = (
-    "Declared as a file so that frictionless checks its bytes and sha256; article_data "
-    "checks its columns, types and rows against the CSV copy."
+    "Listed under `files`, not `resources`: Data Package v2 resources are tables, and frictionless 5 "
+    "cannot check Parquet tables; SHA256SUMS (a resource) covers its bytes for `sha256sum -c`, "
+    "and article_data checks its size, sha256, columns, types and rows against the CSV copy."
 )
 
 
@@ -48,8 +54,20 @@ def _article_resource(package: BuiltPackage) -> dict[str, Any]:
     return resource
 
 
+def _checksums(files: dict[str, bytes]) -> bytes:
+    """``SHA256SUMS`` in the format ``sha256sum -c`` reads: every file of the package but the descriptor."""
+    return "".join(f"{hex_digest(sha256(data))}  {rel}\n" for rel, data in sorted(files.items())).encode("utf-8")
+
+
 def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, Any]]:
-    """Every file of the package by relative path, and the descriptor (also among the files)."""
+    """Every file of the package by relative path, and the descriptor (also among the files).
+
+    The descriptor is valid Data Package v2 and clean for frictionless at once: its
+    ``resources`` are the text, the nine CSV tables (``type: "table"``, dialect declared)
+    and ``SHA256SUMS``; the Parquet copies and the Table Schemas are listed with their
+    size and sha256 under ``files`` (a property of this package, read by article_data)
+    and in ``SHA256SUMS``, which frictionless hashes as a resource.
+    """
     files: dict[str, bytes] = {"data/article.txt": package.article}
     tables, parquet, schemas = [], [], []
     article = _article_resource(package)
@@ -63,22 +81,26 @@ def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, An
         files[f"data/{name}.parquet"] = parquet_bytes(fields, rows, table_metadata(described, name, schema))
         tables.append(_resource(name, f"data/{name}.csv", files[f"data/{name}.csv"], "csv", type="table",
                                 title=f"{name} (CSV)", description=schema.get("description", ""))
-                      | {"schema": schema_path})
-        # Declared a file, not a table: frictionless 5 reads Parquet through pandas (nullable
-        # integers become NaN, false type errors) and reports a false byte count for Parquet
-        # tables, but checks a file's bytes and sha256 correctly. article_data types these rows
-        # with the same schema and checks that they equal the CSV's.
+                      | {"dialect": CSV_DIALECT, "schema": schema_path})
+        # Not a resource: v2 allows only tables, and frictionless 5 reads Parquet tables through
+        # pandas (nullable integers become NaN) and reports a false byte count for them.
+        # article_data types these rows with the same schema and checks that they equal the CSV's.
         parquet.append(_resource(f"{name}_parquet", f"data/{name}.parquet", files[f"data/{name}.parquet"], "parquet",
-                                 type="file", title=f"{name} (Parquet)",
+                                 title=f"{name} (Parquet)",
                                  description=f"The rows of `{name}` as Parquet, typed by {schema_path}. {PARQUET_NOTE}"))
         # The Table Schemas are files of the package like any other: declared with their size
         # and sha256, so a schema changed under verified data is caught (frictionless too).
-        schemas.append(_resource(f"{name}_schema", schema_path, files[schema_path], "json", type="file",
+        schemas.append(_resource(f"{name}_schema", schema_path, files[schema_path], "json",
                                  title=f"{name} (Table Schema)",
                                  description=f"The Table Schema of `{name}`: columns, types, constraints and keys."))
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
     descriptor.update({k: v for k, v in package.metadata.items() if k != "article"})
-    descriptor["resources"] = [article, *tables, *parquet, *schemas]
+    files[CHECKSUMS] = _checksums(files)
+    checksums = _resource("checksums", CHECKSUMS, files[CHECKSUMS], "txt", title="SHA256SUMS",
+                          description="The sha256 of every other file of the package, for `sha256sum -c SHA256SUMS` "
+                          "in the package folder: it covers the Parquet copies and Table Schemas listed under `files`.")
+    descriptor["resources"] = [article, *tables, checksums]
+    descriptor["files"] = [*parquet, *schemas]
     files["datapackage.json"] = json_bytes(descriptor)
     return files, descriptor
 
