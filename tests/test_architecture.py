@@ -97,6 +97,42 @@ def test_each_fact_is_stated_in_one_file(fact: str) -> None:
     assert where == ([home] if home else []), where
 
 
+#: Names shared by the library and the build (and facts of the library): each is defined in exactly one module.
+SHARED_DEFINITIONS = {
+    "Format": "article_data/_names.py", "FORMATS": "article_data/_names.py",
+    "ExportFormat": "article_data/_names.py", "EXPORT_FORMATS": "article_data/_names.py",
+    "DESCRIPTOR": "article_data/_names.py", "STATE_DIR": "article_data/_names.py",
+    "SWAP_JOURNAL": "article_data/_names.py", "RELEASE_ZIP": "article_data/_names.py",
+    "SEMVER": "article_data/_names.py", "VERSION": "article_data/_names.py",
+    "table_resource": "article_data/_names.py", "schema_resource": "article_data/_names.py",
+    "schema_path": "article_data/_names.py", "release_zip": "article_data/_names.py",
+    "ROOT": "article_data_build/layout.py", "Row": "article_data/_formats.py",
+    "TYPES": "article_data/_types.py", "LIMITS": "article_data/_descriptor.py",
+}
+
+
+def top_level_definitions(tree: ast.Module) -> set[str]:
+    """The names a module defines at its top level (assignments, functions, classes), not those it imports."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+@pytest.mark.parametrize("name", list(SHARED_DEFINITIONS))
+def test_each_shared_name_is_defined_in_one_module(name: str) -> None:
+    """A shared name (a format list, a resource or release name, the repository root) is defined once, and
+    every other module imports it: a second definition, even with the same value, fails."""
+    defined = sorted(str(p.relative_to(SRC)) for p in code_files()
+                     if name in top_level_definitions(ast.parse(p.read_text(encoding="utf-8"))))
+    assert defined == [SHARED_DEFINITIONS[name]], defined
+
+
 def test_organization_is_spelled_one_way_in_code() -> None:
     """The code says "organization" (as the tables do), never "organisation"."""
     assert [str(p) for p in code_files() if "organisation" in p.read_text(encoding="utf-8")] == []

@@ -26,7 +26,7 @@ from ._errors import (
 )
 from ._lazy import LazyModule
 from ._package import Package, Tables
-from ._types import Format
+from ._names import Format
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true

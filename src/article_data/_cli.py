@@ -13,12 +13,12 @@ from typing import Any, NoReturn
 
 from ._errors import ArticleDataError, ValidationError
 from ._hashes import hex_digest
+from ._names import EXPORT_FORMATS, FORMATS, table_resource
 from ._package import Package, default_root
 from ._version import __version__
 
 #: Output formats of ``export``, by file extension (SQLite: the whole package, for Datasette).
-EXPORT_EXTENSIONS = {".csv": "csv", ".parquet": "parquet", ".json": "json",
-                     ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
+EXPORT_EXTENSIONS = {**{f".{fmt}": fmt for fmt in EXPORT_FORMATS}, ".sqlite3": "sqlite", ".db": "sqlite"}
 #: The Unicode categories never printed as they are: controls, format characters (bidi marks, zero-width
 #: characters, U+FEFF, U+00AD, tags), line and paragraph separators, private use and surrogates.
 _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
@@ -93,11 +93,12 @@ def _info(args: argparse.Namespace) -> int:
     descriptor = pkg.descriptor()
     _say(f"article-data {pkg.version} (library {__version__})")
     _say(f"root: {pkg.root}")
+    _say(f"trust: {'release ' + pkg.known_release if pkg.known_release else 'no known release (an untrusted copy)'}")
     _say(f"{'resource':<24}{'rows':>6}{'bytes':>9}  sha256")
     rows: dict[str, int] = {n: len(pkg.load(n)) for n in pkg.tables}
     for resource in [*descriptor["resources"], *descriptor.get("files", [])]:  # 2.0.0 on: Parquet under "files"
-        table = resource["name"].removesuffix("_parquet")
-        count = str(rows[table]) if table in rows and resource["format"] in ("csv", "parquet") else "-"
+        table = next((t for t in rows if resource["name"] == table_resource(t, resource["format"])), None)
+        count = str(rows[table]) if table is not None else "-"
         _say(f"{resource['name']:<24}{count:>6}{resource['bytes']:>9}  {hex_digest(resource['hash'])}")
     return 0
 
@@ -148,7 +149,7 @@ def _export_format(args: argparse.Namespace) -> str:
     if args.output == "-":
         return "csv"
     raise ArticleDataError(f"{args.output}: cannot tell the format from the extension {suffix or '(none)'!r}; "
-                           f"name a .csv, .parquet, .json or .sqlite file or give --format")
+                           f"name a {', '.join(EXPORT_EXTENSIONS)} file or give --format")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -279,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("path", help="print the path of a table's file, or of the package",
                        description="Print the path of TABLE's file ('article' for the text), or the package root.")
     p.add_argument("table", nargs="?", help="a table name (see `article-data info`), or 'article' for the text")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="which copy of a table (default: parquet)")
+    p.add_argument("--format", choices=FORMATS, default=FORMATS[0], help=f"which copy of a table (default: {FORMATS[0]})")
     p.set_defaults(run=_path)
     p = add("schema", help="columns, types and descriptions of a table",
                        description="Print TABLE's columns with Table Schema type, pandas dtype, nullability and description.")
@@ -294,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "= + - @, a tab or a carriage return) are prefixed with ' unless --raw is given.")
     p.add_argument("table", nargs="?", help="the table to write (see `article-data info` for the names); none: "
                                             "the whole package, as a SQLite database (-o article.sqlite)")
-    p.add_argument("--format", choices=("csv", "parquet", "json", "sqlite"), default=None,
+    p.add_argument("--format", choices=EXPORT_FORMATS, default=None,
                    help="the output format (default: from the extension of -o; csv for -o -)")
     p.add_argument("-o", "--output", required=True, help="the file to write, or - for standard output")
     p.add_argument("--raw", action="store_true", help="write CSV cells exactly, without formula protection")

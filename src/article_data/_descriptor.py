@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from ._errors import DescriptorError
 from ._hashes import is_sha256_label
+from ._names import VERSION
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ LIMITS: dict[str, int] = {
 
 #: The Data Package rule for resource names: lowercase letters, digits, ``-``, ``_`` and ``.``.
 RESOURCE_NAME = re.compile(r"[a-z0-9._-]{1,128}")
-_VERSION = re.compile(r"[0-9A-Za-z.+-]{1,64}")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # a scheme (http:, file:) or a drive letter (C:)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -225,7 +225,7 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
                 raise DescriptorError(f"{where}: {key}[{index}]: duplicate resource name {resource.name!r}")
             resources[resource.name] = resource
     version = data.get("version")
-    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+    if not isinstance(version, str) or not VERSION.fullmatch(version):
         raise DescriptorError(f"{where}: expected a 'version' such as '1.0.0', found {version!r:.60}")
     tables = tuple(r.name for r in resources.values() if r.is_table)
     paths = {r.path: r for r in resources.values()}

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["EXPORT_FORMATS", "FORMULA_PREFIXES", "export_bytes", "neutralise"]
 
-EXPORT_FORMATS = ("csv", "parquet", "json")
+from ._names import EXPORT_FORMATS
+
+TABLE_FORMATS = tuple(f for f in EXPORT_FORMATS if f != "sqlite")  # one table: the rest is the whole package
 #: Cells starting with these run as formulas in spreadsheet programs (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,8 +39,8 @@ def _json_value(value: Any) -> Any:
 
 def export_bytes(reader: Reader, name: str, fmt: str, *, protect_formulas: bool = True) -> bytes:
     """Return table ``name`` serialised as ``fmt`` (read and verified through ``reader``)."""
-    if fmt not in EXPORT_FORMATS:
-        raise FormatError(fmt, EXPORT_FORMATS)
+    if fmt not in TABLE_FORMATS:
+        raise FormatError(fmt, TABLE_FORMATS)
     reader.check_contract()
     fields = reader.schema(name).fields
     rows = load_arrow(reader, name).to_pylist()

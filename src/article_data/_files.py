@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
+
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Protocol
 
 from ._errors import ArticleDataError, DescriptorError, IntegrityError
 from ._hashes import sha256
+from ._names import STATE_DIR, SWAP_JOURNAL, VERSION
 
 __all__ = ["FIX", "FolderSource", "Source", "check_digest", "file_kind", "integrity_fields"]
 
@@ -27,10 +28,6 @@ FIX = (
     "version, or `git checkout` it); article_data never repairs or re-downloads data."
 )
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-#: The build's state folder and its swap journal (article_data_build.publish writes them).
-STATE_DIR = ".build"
-SWAP_JOURNAL = "swap.json"
-_VERSION = re.compile(r"[0-9A-Za-z.+-]{1,64}")
 _KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
           (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
 
@@ -174,7 +171,7 @@ def swap_hint(root: Path) -> str:
         data = None
     if isinstance(data, dict):
         found = {k: str(data[f"{k}_version"]) for k in ("old", "new")
-                 if isinstance(data.get(f"{k}_version"), str) and _VERSION.fullmatch(data[f"{k}_version"])}
+                 if isinstance(data.get(f"{k}_version"), str) and VERSION.fullmatch(data[f"{k}_version"])}
     old = f" {found['old']}" if "old" in found else ""
     new = f" {found['new']}" if "new" in found else ""
     return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandera.pandas as pa_schema
 
     from ._reader import Reader
-    from ._types import Format
+    from ._names import Format
     from ._verification import Verification
 
 __all__ = ["Package", "Tables", "default_root"]

@@ -12,14 +12,12 @@ from __future__ import annotations
 from ._descriptor import LIMITS, Descriptor, Resource, parse_json
 from ._errors import DescriptorError, UnknownTableError
 from ._files import FIX, Source
+from ._names import DESCRIPTOR, FORMATS, table_resource
 from ._tableschema import TableSchema, check_table_schema
 from ._trust import Release, Trust, trust
 
 __all__ = ["FORMATS", "Reader"]
 
-#: The formats a table is published in; the first is what ``load`` reads by default.
-FORMATS: tuple[str, ...] = ("parquet", "csv")
-DESCRIPTOR = "datapackage.json"
 
 
 class Reader:
@@ -76,7 +74,7 @@ class Reader:
             raise FormatError(fmt, FORMATS)
         if not isinstance(name, str) or name not in descriptor.tables:
             raise UnknownTableError(name, descriptor.tables)
-        key = name if fmt == "csv" else f"{name}_{fmt}"
+        key = table_resource(name, fmt)
         resource = descriptor.resources.get(key)
         if resource is None or resource.format != fmt:
             raise DescriptorError(f"{descriptor.where}: table {name!r} has no {fmt} resource named {key!r}")

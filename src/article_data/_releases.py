@@ -18,16 +18,15 @@ from pathlib import Path
 
 from ._errors import ArticleDataError, IntegrityError
 from ._files import FIX
+from ._names import RELEASE_ZIP, SEMVER
 
 __all__ = ["RELEASES", "Release", "find_release", "is_version", "kept_releases", "releases_folder"]
 
 #: The folder beside the package that keeps the released zips.
 RELEASES = "releases"
-_VERSION = r"\d+\.\d+\.\d+(?:[.+-][0-9A-Za-z.+-]*)?"
-_ARCHIVE = re.compile(rf"article-data-(?P<version>{_VERSION})\.zip")
 _SUM_LINE = re.compile(r"(?P<hex>[0-9a-f]{64}) [ *](?P<name>[^\n]+)")
 #: A CHANGELOG heading that dates a release: ``## [1.1.0] - 2026-11-26``.
-_DATED = re.compile(rf"^## \[(?P<version>{_VERSION})\] - (?P<date>\d{{4}}-\d{{2}}-\d{{2}})", re.MULTILINE)
+_DATED = re.compile(rf"^## \[(?P<version>{SEMVER})\] - (?P<date>\d{{4}}-\d{{2}}-\d{{2}})", re.MULTILINE)
 
 
 def is_version(text: str) -> bool:
@@ -36,7 +35,7 @@ def is_version(text: str) -> bool:
     >>> is_version("1.0.0"), is_version("releases/article-data-1.0.0.zip")
     (True, False)
     """
-    return re.fullmatch(_VERSION, text) is not None
+    return re.fullmatch(SEMVER, text) is not None
 
 
 def _numbers(version: str) -> tuple[int, ...]:
@@ -108,7 +107,7 @@ def kept_releases(*roots: str | os.PathLike[str]) -> tuple[Release, ...]:
     folder = releases_folder(*roots)
     sums, dates = _sums(folder), _dates(folder)
     found = [Release(m["version"], path, sums.get(path.name), dates.get(m["version"]))
-             for path in folder.glob("article-data-*.zip") if (m := _ARCHIVE.fullmatch(path.name))]
+             for path in folder.glob("article-data-*.zip") if (m := RELEASE_ZIP.fullmatch(path.name))]
     return tuple(sorted(found, key=lambda r: (_numbers(r.version), r.version)))
 
 

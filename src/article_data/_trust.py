@@ -20,6 +20,7 @@ from importlib import resources
 from ._descriptor import Descriptor, parse_descriptor
 from ._errors import DescriptorError, IntegrityError
 from ._hashes import sha256
+from ._names import DESCRIPTOR
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ __all__ = ["DESCRIPTOR", "RECORD", "Release", "Trust", "claimed_release", "match
 
 #: The record's file name, a resource of this package.
 RECORD = "releases.json"
-DESCRIPTOR = "datapackage.json"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ Parquet readers get these types too; the loader casts it back to string first.
 
 from __future__ import annotations
 
-from typing import Literal
+from ._names import Format  # the file formats a table is published in (load, path and export default to Parquet)
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -45,8 +45,6 @@ TYPES: dict[str, tuple[str, str, str]] = {
 }
 SUPPORTED_TYPES = tuple(TYPES)
 
-#: The file formats a table is published in (``load``, ``path`` and ``export`` default to Parquet).
-Format = Literal["parquet", "csv"]
 
 
 def enum_of(field: Field) -> list[str] | None:

@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from article_data_build.layout import ROOT
+
 from .measure import bench_scale, machine_info, source_state, time_build, time_imports
 from .report import evaluate_targets, markdown, plot, readme_with_figures, scale_entry
 from .settings import (
@@ -42,7 +44,6 @@ from .settings import (
     IMPORT_REPEAT_FACTOR,
     QUICK_FRICTIONLESS_MAX_SCALE,
     QUICK_SCALES,
-    ROOT,
 )
 
 

@@ -31,7 +31,9 @@ from .harness import (
     summary,
     time_interleaved,
 )
-from .settings import BIN, FLOOR_IMPORT, MEMORY_PROBE, MIN_SLOW_REPEATS, PYTHON, ROOT
+from article_data_build.layout import ROOT
+
+from .settings import BIN, FLOOR_IMPORT, MEMORY_PROBE, MIN_SLOW_REPEATS, PYTHON
 
 
 def read_methods(root: Path, capped: bool) -> dict[str, Callable[[], Any]]:

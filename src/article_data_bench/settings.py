@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 FULL_SCALES = (1, 10, 100, 1000, 10000)

@@ -22,14 +22,14 @@ from typing import Any
 
 from article_data import Package
 from article_data._vocabulary import ENTITY_ID_COLUMNS, MARKED_TYPES
+from .layout import ROOT
+from .model import MutableRow as Row
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 PASSES = ROOT / "annotations" / "agreement"
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- agreement:start -->", "<!-- agreement:end -->"
 ENTITY_TABLES = ENTITY_ID_COLUMNS
 
-Row = dict[str, Any]
 
 
 def load(which: str, table: str) -> list[Row]:

@@ -27,10 +27,10 @@ import yaml
 
 from article_data import Package
 from article_data._types import enum_of
+from .layout import ROOT
 
 __all__ = ["HF_TYPES", "card_text", "front_matter", "regenerate"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 #: Table Schema type -> the ``datasets`` Value dtype of the column.
 HF_TYPES: dict[str, str] = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool",
                             "date": "date32"}

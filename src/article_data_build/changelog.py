@@ -21,10 +21,10 @@ from article_data import Package
 from article_data._diff import PackageDiff, diff_packages
 
 from .release import kept_releases
+from .layout import ROOT
 
 __all__ = ["changelog_block", "datasheet_block", "regenerate", "release_date"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 _RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 

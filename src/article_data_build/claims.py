@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from article_data import Package
+from .layout import ROOT
 
 __all__ = ["DEFECT_KINDS", "defect_kinds_block", "regenerate"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 DEFECT_KINDS = ("<!-- claims: defect kinds -->", "<!-- end claims -->")
 EXAMPLES = 2      # examples shown per kind
 SHORTEN = 60      # code points of a span shown before it is cut with an ellipsis

@@ -33,7 +33,7 @@ from .assemble import build
 from .croissant import croissant_metadata
 from .dictionary import data_dictionary
 from .jsonld import news_article
-from .layout import STATE
+from .layout import ROOT, STATE
 from .model import BuiltPackage
 from .errors import BuildError, MetadataError
 from .paths import real_folder
@@ -43,7 +43,6 @@ from .writer import json_bytes, write_package
 
 __all__ = ["main", "write_staging"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def write_staging(staging: Path, package: BuiltPackage) -> None:

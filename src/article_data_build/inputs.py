@@ -18,11 +18,11 @@ from .layout import ARTICLE, INPUTS, METADATA, SCHEMAS
 from .loader import load_yaml
 from .errors import InputFileError
 from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, read_input
+from .model import MutableRow as Row
 
 __all__ = ["ID", "MAX_PROBLEMS", "Inputs", "Row", "TooManyProblems", "check_enum", "check_ids", "check_ref", "enum",
            "where"]
 
-Row = dict[str, Any]
 #: Ids the annotators write: lowercase letters, digits and '_', starting with a letter.
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: The build lists every problem of the inputs, up to this many (then it stops reading them).

@@ -27,6 +27,7 @@ from typing import Any
 
 from article_data._vocabulary import ENTITY_ID_COLUMNS
 from .errors import MetadataError
+from .model import Row
 
 SCHEMA_ORG = "https://schema.org/"
 WIKIDATA = "https://www.wikidata.org/wiki/"
@@ -50,7 +51,6 @@ SCHEMA_TYPES = {"people": "Person", "organizations": "Organization", "places": "
 ENTITY_TABLES = tuple((table, column, SCHEMA_TYPES[table], column.removesuffix("_id"))
                       for table, column in ENTITY_ID_COLUMNS.items())
 
-Row = Mapping[str, Any]
 
 
 def _is_null(value: Any) -> bool:

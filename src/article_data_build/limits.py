@@ -21,12 +21,11 @@ from article_data import _archive, _bounds
 from article_data._descriptor import LIMITS
 from article_data._render import page, sections, segments
 
-from .layout import README
+from .layout import README, ROOT
 
 __all__ = ["MARKERS", "limits_block", "regenerate"]
 
 MARKERS = ("<!-- generated: limits -->", "<!-- end generated -->")
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _size(n: int) -> str:

@@ -6,9 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BuiltPackage", "Row"]
+__all__ = ["BuiltPackage", "MutableRow", "Row"]
 
-Row = Mapping[str, Any]
+from article_data._formats import Row  # one row of a table: column -> value
+
+#: A row while the build computes it (its values are filled in place).
+MutableRow = dict[str, Any]
 
 
 @dataclass(frozen=True)

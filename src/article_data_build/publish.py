@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from article_data._files import SWAP_JOURNAL
+from article_data._names import SWAP_JOURNAL
 
 from .layout import OUTPUTS, STATE
 from .errors import BuildError

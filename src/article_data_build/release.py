@@ -22,7 +22,7 @@ import argparse
 import io
 import json
 import os
-import re
+
 import shutil
 import subprocess
 import sys
@@ -34,15 +34,14 @@ from pathlib import Path
 from article_data import Package
 from article_data._diff import BUMPS, diff_packages, version_bump
 from article_data._hashes import hex_digest, sha256
+from article_data._names import RELEASE_ZIP, release_zip
 
-from .layout import RELEASES
+from .layout import RELEASES, ROOT
 
 __all__ = ["check_benchmark", "check_version", "kept_releases", "published_files", "release_members", "release_record",
            "write_release", "zip_bytes"]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_NAME = re.compile(r"article-data-(?P<version>\d+\.\d+\.\d+)\.zip")
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
@@ -99,7 +98,7 @@ def kept_releases(root: Path) -> dict[str, Path]:
     """The released archives in ``root/releases``, by version, oldest first."""
     found = {}
     for path in (root / RELEASES).glob("article-data-*.zip"):
-        match = _NAME.fullmatch(path.name)
+        match = RELEASE_ZIP.fullmatch(path.name)
         if match:
             found[match["version"]] = path
     return dict(sorted(found.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))))
@@ -135,13 +134,13 @@ def write_release(root: Path, members: dict[str, bytes], version: str) -> Path:
         raise ValueError(f"the package declares version {descriptor.get('version')!r}, not {version!r}")
     folder = root / RELEASES
     folder.mkdir(exist_ok=True)
-    archive = folder / f"article-data-{version}.zip"
+    archive = folder / release_zip(version)
     data = zip_bytes(members)
     if archive.exists() and archive.read_bytes() != data:
         raise ValueError(f"{archive}: release {version} is kept with other bytes; a released version never "
                          "changes: raise the version instead")
     archive.write_bytes(data)
-    (folder / f"article-data-{version}.datapackage.json").write_bytes(members["datapackage.json"])
+    (folder / release_zip(version).replace(".zip", ".datapackage.json")).write_bytes(members["datapackage.json"])
     _write_sums(folder)
     return archive
 

@@ -16,6 +16,7 @@ from typing import Any
 from article_data._formats import csv_bytes, parquet_bytes, table_metadata
 from article_data._hashes import hex_digest, sha256
 from article_data._vocabulary import MEDIA_TYPES
+from article_data._names import schema_path, schema_resource, table_resource
 
 from .model import BuiltPackage
 
@@ -75,22 +76,22 @@ def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, An
     for name, rows in package.tables.items():
         schema = package.schemas[name]
         fields = schema["fields"]
-        schema_path = f"schemas/{name}.schema.json"
-        files[schema_path] = json_bytes(schema)
+        schema_file = schema_path(name)
+        files[schema_file] = json_bytes(schema)
         files[f"data/{name}.csv"] = csv_bytes(fields, rows)
         files[f"data/{name}.parquet"] = parquet_bytes(fields, rows, table_metadata(described, name, schema))
         tables.append(_resource(name, f"data/{name}.csv", files[f"data/{name}.csv"], "csv", type="table",
                                 title=f"{name} (CSV)", description=schema.get("description", ""))
-                      | {"dialect": CSV_DIALECT, "schema": schema_path})
+                      | {"dialect": CSV_DIALECT, "schema": schema_file})
         # Not a resource: v2 allows only tables, and frictionless 5 reads Parquet tables through
         # pandas (nullable integers become NaN) and reports a false byte count for them.
         # article_data types these rows with the same schema and checks that they equal the CSV's.
-        parquet.append(_resource(f"{name}_parquet", f"data/{name}.parquet", files[f"data/{name}.parquet"], "parquet",
+        parquet.append(_resource(table_resource(name, "parquet"), f"data/{name}.parquet", files[f"data/{name}.parquet"], "parquet",
                                  title=f"{name} (Parquet)",
-                                 description=f"The rows of `{name}` as Parquet, typed by {schema_path}. {PARQUET_NOTE}"))
+                                 description=f"The rows of `{name}` as Parquet, typed by {schema_file}. {PARQUET_NOTE}"))
         # The Table Schemas are files of the package like any other: declared with their size
         # and sha256, so a schema changed under verified data is caught (frictionless too).
-        schemas.append(_resource(f"{name}_schema", schema_path, files[schema_path], "json",
+        schemas.append(_resource(schema_resource(name), schema_file, files[schema_file], "json",
                                  title=f"{name} (Table Schema)",
                                  description=f"The Table Schema of `{name}`: columns, types, constraints and keys."))
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
