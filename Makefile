@@ -17,7 +17,7 @@ V2_VENV     := .venv-v2
 V2_STAMP    := $(V2_VENV)/.installed-$(shell cat requirements-v2.lock | cksum | cut -d' ' -f1)
 NPM_DIR     := tests/npm
 
-.PHONY: all build validate summary test tools v2tools npm bench release lock lock-tools clean browser
+.PHONY: all build validate summary test check tools v2tools npm bench release lock lock-tools clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -63,7 +63,11 @@ summary: $(STAMP)
 	$(BIN)/article-data info
 
 test: $(STAMP) $(TOOLS_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# The unit tests alone (everything not marked slow), in parallel: the fast loop while changing code.
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -n 2 -q
 
 # Keep the current package in releases/ and write dist/ (wheel, sdist, package zip, SHA256SUMS);
 # run it after `make` and `make test`, once the version and CHANGELOG are final. Reproducible.

@@ -10,6 +10,22 @@ from typing import Any
 import pytest
 from helpers import PACKAGE_FILES, copy_paths
 
+#: Test modules that run a heavy tool or many child processes (the wheel, mypy, a browser, fuzzing,
+#: the build killed at each stage, hostile inputs under a memory limit, Spark, Datasette, npm, HF):
+#: marked ``slow``. ``make test`` (CI) runs everything; ``make check`` runs the rest, the unit tests.
+SLOW_MODULES = frozenset({
+    "test_bench", "test_build", "test_build_loader", "test_build_paths", "test_build_publish",
+    "test_build_release", "test_citation", "test_ecosystem", "test_fuzz", "test_hostile", "test_licence",
+    "test_release_export", "test_render_browser", "test_sqlite", "test_typing", "test_untrusted", "test_wheel",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of a slow module ``slow`` (a module may also mark single tests itself)."""
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from helpers import replace_table
 
 import article_data as ad
-from article_data._export import EXPORT_FORMATS, FORMULA_PREFIXES, neutralise
+from article_data._export import FORMULA_PREFIXES, TABLE_FORMATS, neutralise
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
@@ -48,10 +48,10 @@ def test_export_raw_csv_equals_the_published_file(table: str) -> None:
     assert ad.export(table, "csv", protect_formulas=False) == ad.path(table, format="csv").read_bytes()
 
 
-def test_export_csv_is_the_default_format() -> None:
-    """export(table) writes CSV, and with the published data the protection changes nothing."""
-    assert ad.export("people") == ad.export("people", "csv", protect_formulas=False)
-    assert ad.export("people").startswith(b"person_id,")
+def test_export_parquet_is_the_default_format() -> None:
+    """export(table) writes Parquet, the default of every ``format`` in the library; CSV when asked."""
+    assert ad.export("people").startswith(b"PAR1")
+    assert ad.export("people", "csv") == ad.export("people", "csv", protect_formulas=False)
 
 
 @pytest.mark.parametrize("table", ad.TABLES)
@@ -83,12 +83,12 @@ def test_export_json_keeps_dates_and_unicode_readable() -> None:
 
 @pytest.mark.parametrize("fmt", ["xlsx", "CSV", "", "parquet ", None])
 def test_export_unknown_format_raises_format_error(fmt: object) -> None:
-    """An unknown format raises FormatError (a ValueError) listing csv, parquet and json."""
+    """An unknown format raises FormatError (a ValueError) listing what one table is written as."""
     with pytest.raises(ad.FormatError) as info:
         ad.export("quotes", fmt)  # type: ignore[arg-type]
     assert isinstance(info.value, ValueError)
-    assert info.value.valid == EXPORT_FORMATS == ("csv", "parquet", "json")
-    assert "expected one of csv, parquet, json" in str(info.value)
+    assert info.value.valid == TABLE_FORMATS == ("parquet", "csv", "json")
+    assert "expected one of parquet, csv, json" in str(info.value)
 
 
 def test_export_unknown_table_raises_unknown_table_error() -> None:
@@ -125,6 +125,6 @@ def test_export_verifies_the_file_it_reads(package_copy: Path) -> None:
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x20
     target.write_bytes(bytes(data))
-    for fmt in EXPORT_FORMATS:
+    for fmt in TABLE_FORMATS:
         with pytest.raises(ad.IntegrityError, match="places.parquet"):
             ad.Package(package_copy).export("places", fmt)

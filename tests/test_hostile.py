@@ -17,14 +17,14 @@ import article_data as ad
 from article_data import _cli
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-FILES = {r["name"]: r["path"] for r in DESCRIPTOR["resources"]}
+FILES = {r["name"]: r["path"] for r in [*DESCRIPTOR["resources"], *DESCRIPTOR.get("files", [])]}
 CSV_TABLES = tuple(r["name"] for r in DESCRIPTOR["resources"] if r["format"] == "csv")
 
 
 def swap_partner(name: str) -> str:
     """Another file of the same format, to swap with."""
     suffix = Path(FILES[name]).suffix
-    return next(n for n, p in FILES.items() if n != name and Path(p).suffix == suffix) if suffix != ".txt" else "places"
+    return next(n for n, p in FILES.items() if n != name and Path(p).suffix == suffix) if suffix not in (".txt", "") else "places"
 
 
 def flip(path: Path) -> None:

@@ -42,7 +42,7 @@ DTYPES: dict[str, dict[str, object]] = {
     "places": {"place_id": S, "name": S, "aliases": S, "kind": C("country", "region", "city", "town", "mountain_range"),
                "wikidata_id": S},
     "mentions": {"mention_id": S, "paragraph_id": S, **SPAN, "person_id": S, "organization_id": S, "place_id": S,
-                 "mention_type": C("name", "descriptive")},
+                 "entity_type": C("person", "organization", "place"), "mention_type": C("name", "descriptive")},
     "figures": {"figure_id": S, "paragraph_id": S, **SPAN,
                 "kind": C("count", "ordinal", "percent", "age", "duration", "date"), "value": F, "unit": S,
                 "qualifier": C("exact", "approximate", "more_than", "at_least", "up_to"), "date": S,
@@ -136,7 +136,7 @@ def test_path_points_at_existing_files() -> None:
 def test_flipped_byte_fails_verification(package_copy: Path, name: str) -> None:
     """One flipped byte in any file makes verify() and load() raise IntegrityError naming the file."""
     descriptor = json.loads((package_copy / "datapackage.json").read_text())
-    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    resource = next(r for r in [*descriptor["resources"], *descriptor.get("files", [])] if r["name"] == name)
     target = package_copy / resource["path"]
     flip_byte(target)
     pkg = ad.Package(package_copy)

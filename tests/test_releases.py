@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, copy_paths, run
+from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 import article_data as ad
 from article_data._releases import kept_releases
@@ -98,6 +98,6 @@ def test_cli_release_option_refuses_an_unknown_version() -> None:
 
 def test_diff_still_finds_a_release_beside_another_root(tmp_path: Path) -> None:
     """`diff 1.0.0 --root COPY` looks in COPY/releases when there is one, and in the bundled releases otherwise."""
-    bare = copy_paths(("datapackage.json", "data", "schemas"), tmp_path / "bare")
+    bare = copy_paths(PACKAGE_FILES, tmp_path / "bare")
     code, out, err = cli("--root", bare, "diff", "1.0.0")
     assert code == 1 and out.startswith(f"article-data 1.0.0 → {ad.__version__}"), err

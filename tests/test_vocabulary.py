@@ -144,7 +144,7 @@ def test_date_precision_follows_the_iso_length() -> None:
 
 def test_media_types_cover_every_resource_format() -> None:
     """Every resource's format has a media type, the resource declares exactly it, and no format is unused."""
-    resources = ad.descriptor()["resources"]
+    resources = [*ad.descriptor()["resources"], *ad.descriptor().get("files", [])]
     formats = {r["format"] for r in resources}
     assert formats == set(MEDIA_TYPES)
     for resource in resources:

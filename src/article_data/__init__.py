@@ -172,7 +172,7 @@ def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathL
     return diff_packages(open_package(old, base), open_package(new if new is not None else base, base))
 
 
-def export(name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:
+def export(name: str, format: str = "parquet", *, protect_formulas: bool = True) -> bytes:
     """Return a table as the bytes of a csv, parquet or json file; see :meth:`Package.export`."""
     return _default_package().export(name, format, protect_formulas=protect_formulas)
 

@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from ._reader import Reader
 
-__all__ = ["EXPORT_FORMATS", "FORMULA_PREFIXES", "export_bytes", "neutralise"]
+__all__ = ["FORMULA_PREFIXES", "TABLE_FORMATS", "export_bytes", "neutralise"]
 
 from ._names import EXPORT_FORMATS
 

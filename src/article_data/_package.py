@@ -279,8 +279,10 @@ class Package:
         """Load every table; see :meth:`load`."""
         return Tables({name: self.load(name, verify=verify, format=format) for name in self.tables})
 
-    def export(self, name: str, format: str = "csv", *, protect_formulas: bool = True) -> bytes:
-        """Return a table as the bytes of a ``csv``, ``parquet`` or ``json`` file (what ``article-data export`` writes).
+    def export(self, name: str, format: str = "parquet", *, protect_formulas: bool = True) -> bytes:
+        """Return a table as the bytes of a ``parquet`` (the default, like every ``format``), ``csv`` or ``json`` file.
+
+        What ``article-data export`` writes; the whole package as SQLite is :meth:`export_sqlite`.
 
         CSV and Parquet are written by the same writer as the published files. With
         ``protect_formulas``, a CSV text cell that a spreadsheet would run as a formula
@@ -290,7 +292,7 @@ class Package:
         Examples
         --------
         >>> import article_data as ad
-        >>> ad.Package(ad.path()).export("places").splitlines()[0]
+        >>> ad.Package().export("places", "csv").splitlines()[0]
         b'place_id,name,aliases,kind,wikidata_id'
         """
         from ._export import export_bytes
