@@ -48,7 +48,7 @@ def _row_of(span: Span) -> dict[str, Any] | None:
     return rows.get(span.id_)
 
 
-def _register(spacy: Any) -> None:
+def _register() -> None:
     from spacy.tokens import Span
 
     if not Span.has_extension(EXTENSION):
@@ -86,8 +86,8 @@ def _mention_spans(doc: Doc, ann: Annotations) -> list[Span]:
 def to_spacy(ann: Annotations) -> Doc:
     """The article as one ``Doc`` of ``spacy.blank("en")``, with ``doc.ents`` and span groups."""
     spacy = require("spacy", "spacy", "the spaCy export")
-    _register(spacy)
-    doc = spacy.blank("en")(ann.text)
+    _register()
+    doc: Doc = spacy.blank("en")(ann.text)
     rows: dict[str, dict[str, Any]] = {}
     for table in SPAN_TABLES:
         for row in ann.rows(table):
