@@ -13,6 +13,7 @@ in this copy, not verified speech (see DATASHEET.md and the ``defects`` table).
 """
 
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
+    import spacy.tokens as spacy_tokens
 
     from . import _diff, _releases
     from ._problem import Problem
@@ -47,6 +49,7 @@ else:  # resolved on first attribute access, so typing.get_type_hints works with
     duckdb = LazyModule("duckdb")
     pd = LazyModule("pandas")
     pa_schema = LazyModule("pandera.pandas")
+    spacy_tokens = LazyModule("spacy.tokens")
 
 __all__ = [
     "TABLES",
@@ -64,6 +67,7 @@ __all__ = [
     "__version__",
     "article_text",
     "connect",
+    "convert",
     "descriptor",
     "diff",
     "export",
@@ -75,7 +79,12 @@ __all__ = [
     "releases",
     "render_html",
     "schema",
+    "score",
     "sql",
+    "to_brat",
+    "to_conll",
+    "to_spacy",
+    "to_webanno",
     "validate",
     "verify",
 ]
@@ -223,6 +232,66 @@ def connect(*, verify: bool = True) -> "duckdb.DuckDBPyConnection":
 def sql(query: str, *, verify: bool = True) -> "pd.DataFrame":
     """Run a SQL query over the tables with DuckDB; see :meth:`Package.sql`."""
     return _default_package().sql(query, verify=verify)
+
+
+def to_spacy() -> "spacy_tokens.Doc":
+    """The article as a spaCy ``Doc`` (``spacy.blank("en")``): ``doc.ents`` the mentions, span groups per table.
+
+    Needs the extra ``article-data[spacy]``; see :mod:`article_data._convert._spacy`.
+    """
+    from ._annotations import load_annotations
+    from ._convert import to_spacy as convert_doc
+
+    return convert_doc(load_annotations(_default_package()))
+
+
+def to_brat(folder: "str | os.PathLike[str]") -> Path:
+    """Write the article in brat standoff into ``folder`` (``article.txt``, ``article.ann``, ``annotation.conf``)."""
+    from ._annotations import load_annotations
+    from ._convert import write_brat
+
+    return write_brat(load_annotations(_default_package()), os.fspath(folder))
+
+
+def to_conll() -> str:
+    """The mentions as token-per-line BIO text (``spacy convert --converter ner`` reads it); extra ``[spacy]``."""
+    from ._annotations import load_annotations
+    from ._convert import conll_text
+
+    return conll_text(load_annotations(_default_package()))
+
+
+def to_webanno() -> dict[str, Any]:
+    """The mentions, quotes, figures and defects as W3C Web Annotations (JSON-LD, as a dict)."""
+    from ._annotations import load_annotations
+    from ._convert import web_annotations
+
+    return web_annotations(load_annotations(_default_package()))
+
+
+def convert(format: str, output: "str | os.PathLike[str]") -> str:
+    """Write the annotations as ``spacy``, ``brat``, ``conll`` or ``webanno`` to ``output``; see ``article-data convert``."""
+    from ._annotations import load_annotations
+    from ._convert import convert as write
+
+    return write(load_annotations(_default_package()), format, os.fspath(output))
+
+
+def score(task: str, predictions: "str | os.PathLike[str] | Iterable[Mapping[str, Any]]") -> dict[str, Any]:
+    """Score a system's ``predictions`` for ``task`` (``mentions``, ``quotes``, ``figures``) against the tables.
+
+    ``predictions`` is a JSON Lines or CSV file, or an iterable of dicts, with ``char_start`` and
+    ``char_end`` (code points of :func:`article_text`, end exclusive) and the task's fields. What
+    counts as a match: README.md, "For NLP work". ``mentions`` needs the extra ``article-data[score]``.
+
+    >>> import article_data as ad
+    >>> ad.score("quotes", [])["span"]["strict"]["recall"]
+    0.0
+    """
+    from ._annotations import load_annotations
+    from ._score import score as run
+
+    return run(load_annotations(_default_package()), task, predictions)
 
 
 del TYPE_CHECKING

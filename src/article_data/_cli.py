@@ -252,6 +252,53 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {escape(message, newlines=False)}\n")
 
 
+def _convert(args: argparse.Namespace) -> int:
+    from ._annotations import load_annotations
+    from ._convert import convert
+
+    where = convert(load_annotations(_package(args)), args.format, args.output)
+    if args.output != "-":
+        _say(f"wrote the annotations as {args.format} to {where}")
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    import json
+
+    from ._annotations import load_annotations
+    from ._score import format_score, score
+
+    result = score(load_annotations(_package(args)), args.task, args.predictions)
+    if args.format == "json":  # ASCII JSON: always valid, whatever a name in it holds
+        print(json.dumps(result, ensure_ascii=True, indent=1, allow_nan=False))
+    else:
+        for line in format_score(result).splitlines():
+            _say(line)
+    return 0
+
+
+def _add_nlp_commands(sub: Any) -> None:
+    from ._convert import FORMATS
+    from ._score import TASKS
+
+    p = sub.add_parser("convert", help="write the annotations for NLP tools: spacy, brat, conll, webanno",
+                       description="Write the article's annotations in a format NLP tools read: "
+                                   + "; ".join(f"{name}: {what}" for name, what in FORMATS.items())
+                                   + ". spacy and conll need the extra article-data[spacy].")
+    p.add_argument("format", choices=list(FORMATS), help="the output format")
+    p.add_argument("-o", "--output", required=True, help="the file (the folder for brat) to write, or - for standard output")
+    p.set_defaults(run=_convert)
+    p = sub.add_parser("score", help="score a system's predictions against the tables",
+                       description="Score PREDICTIONS (JSON Lines, or CSV by extension: char_start, char_end in code "
+                                   "points of the article text, end exclusive, and the task's fields) for TASK. "
+                                   "mentions needs the extra article-data[score]. What counts as a match: README.md, "
+                                   "'For NLP work'.")
+    p.add_argument("task", choices=list(TASKS), help="what the system predicted")
+    p.add_argument("predictions", help="a .jsonl (JSON Lines) or .csv file of predictions")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
+    p.set_defaults(run=_score)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``article-data`` command."""
     parser = _Parser(
@@ -322,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="the HTML file to write, or - for standard output")
     p.set_defaults(run=_render)
     _add_releases(sub)
+    _add_nlp_commands(sub)
     return parser
 
 
