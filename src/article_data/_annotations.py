@@ -44,11 +44,16 @@ def entity_type_of(table: str) -> str:
 
 
 def mention_entity_type(mention: Mapping[str, Any]) -> str:
-    """A mention's entity type, ``person``, ``organization`` or ``place``: the one place it is derived.
+    """A mention's entity type, ``person``, ``organization`` or ``place``: its ``entity_type`` (2.0.0 on),
+    or, in an older package, which of the three id columns is set.
 
     >>> mention_entity_type({"person_id": None, "organization_id": "time", "place_id": None})
     'organization'
+    >>> mention_entity_type({"entity_type": "place", "place_id": "kyiv"})
+    'place'
     """
+    if mention.get("entity_type"):
+        return str(mention["entity_type"])
     for table, column in ENTITY_ID_COLUMNS.items():
         if mention.get(column):
             return ENTITY_TYPES[table]
