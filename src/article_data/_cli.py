@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from ._errors import ArticleDataError, ValidationError
 from ._hashes import hex_digest
-from ._names import EXPORT_FORMATS, FORMATS, table_resource
+from ._names import CONVERT_FORMATS, EXPORT_FORMATS, FORMATS, SCORE_TASKS, table_resource
 from ._package import Package, default_root
 from ._version import __version__
 
@@ -278,14 +278,12 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _add_nlp_commands(sub: Any) -> None:
-    from ._convert import FORMATS
-    from ._score import TASKS
 
     p = sub.add_parser("convert", help="write the annotations for NLP tools: spacy, brat, conll, webanno",
                        description="Write the article's annotations in a format NLP tools read: "
-                                   + "; ".join(f"{name}: {what}" for name, what in FORMATS.items())
+                                   + "; ".join(f"{name}: {what}" for name, what in CONVERT_FORMATS.items())
                                    + ". spacy and conll need the extra article-data[spacy].")
-    p.add_argument("format", choices=list(FORMATS), help="the output format")
+    p.add_argument("format", choices=list(CONVERT_FORMATS), help="the output format")
     p.add_argument("-o", "--output", required=True, help="the file (the folder for brat) to write, or - for standard output")
     p.set_defaults(run=_convert)
     p = sub.add_parser("score", help="score a system's predictions against the tables",
@@ -293,7 +291,7 @@ def _add_nlp_commands(sub: Any) -> None:
                                    "points of the article text, end exclusive, and the task's fields) for TASK. "
                                    "mentions needs the extra article-data[score]. What counts as a match: README.md, "
                                    "'For NLP work'.")
-    p.add_argument("task", choices=list(TASKS), help="what the system predicted")
+    p.add_argument("task", choices=SCORE_TASKS, help="what the system predicted")
     p.add_argument("predictions", help="a .jsonl (JSON Lines) or .csv file of predictions")
     p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
     p.set_defaults(run=_score)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-__all__ = ["DESCRIPTOR", "EXPORT_FORMATS", "ExportFormat", "FORMATS", "Format", "RELEASE_ZIP", "RELEASES",
+__all__ = ["CONVERT_FORMATS", "DESCRIPTOR", "EXPORT_FORMATS", "ExportFormat", "FORMATS", "Format", "RELEASE_ZIP", "RELEASES", "SCORE_TASKS",
            "SEMVER", "STATE_DIR", "SWAP_JOURNAL", "VERSION", "release_zip", "schema_path", "schema_resource",
            "table_resource"]
 
@@ -51,6 +51,15 @@ def release_zip(version: str) -> str:
     """The file name of a released package: ``article-data-1.1.0.zip``."""
     return f"article-data-{version}.zip"
 
+
+#: What ``article-data convert`` writes (format -> what ``-o`` names), and what ``article-data score`` scores.
+CONVERT_FORMATS: dict[str, str] = {
+    "spacy": "a .spacy file (a DocBin of one Doc)",
+    "brat": "a folder, given article.txt, article.ann and annotation.conf",
+    "conll": "a BIO file (token TAB tag), or - for standard output",
+    "webanno": "a JSON-LD file (W3C Web Annotation), or - for standard output",
+}
+SCORE_TASKS = ("mentions", "quotes", "figures")
 
 #: The build's state folder inside a repository, and the journal of a swap in progress.
 STATE_DIR = ".build"

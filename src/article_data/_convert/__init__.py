@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .._annotations import Annotations
 from .._errors import FormatError
+from .._names import CONVERT_FORMATS
 from .._output import OutputError, write_output
 from ._brat import brat_files
 from ._conll import conll_text
@@ -22,12 +23,7 @@ __all__ = ["FORMATS", "brat_files", "conll_text", "convert", "docbin_bytes", "to
            "write_brat"]
 
 #: Format -> what ``-o`` names.
-FORMATS: dict[str, str] = {
-    "spacy": "a .spacy file (a DocBin of one Doc)",
-    "brat": "a folder, given article.txt, article.ann and annotation.conf",
-    "conll": "a BIO file (token TAB tag), or - for standard output",
-    "webanno": "a JSON-LD file (W3C Web Annotation), or - for standard output",
-}
+FORMATS = CONVERT_FORMATS
 
 
 def write_brat(ann: Annotations, folder: str) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .._annotations import Annotations
 from .._errors import ArticleDataError
+from .._names import SCORE_TASKS
 from ._figures import score_figures
 from ._mentions import score_mentions
 from ._predictions import PredictionError, read_predictions, schema_path
@@ -22,12 +23,9 @@ from ._report import format_score
 
 __all__ = ["TASKS", "PredictionError", "format_score", "schema_path", "score"]
 
-#: Task -> its scorer.
-TASKS: dict[str, Callable[[Annotations, list[dict[str, Any]]], dict[str, Any]]] = {
-    "mentions": score_mentions,
-    "quotes": score_quotes,
-    "figures": score_figures,
-}
+#: Task -> its scorer (the tasks, in order, are :data:`article_data._names.SCORE_TASKS`).
+TASKS: dict[str, Callable[[Annotations, list[dict[str, Any]]], dict[str, Any]]] = dict(zip(
+    SCORE_TASKS, (score_mentions, score_quotes, score_figures), strict=True))
 
 
 def score(ann: Annotations, task: str,
