@@ -28,6 +28,7 @@ from ._errors import (
 from ._lazy import LazyModule
 from ._package import Package, Tables
 from ._names import Format
+from ._verification import Verification
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     import spacy.tokens as spacy_tokens
 
     from . import _diff, _releases
+    from ._diff import PackageDiff
     from ._problem import Problem
     from ._releases import Release
     from ._render import render_html
@@ -59,11 +61,13 @@ __all__ = [
     "FormatError",
     "IntegrityError",
     "Package",
+    "PackageDiff",
     "Problem",
     "Release",
     "Tables",
     "UnknownTableError",
     "ValidationError",
+    "Verification",
     "__version__",
     "article_text",
     "connect",
@@ -94,6 +98,10 @@ def __getattr__(name: str) -> object:
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
+    if name == "PackageDiff":  # what diff() returns, importable (the diff module loads on first use)
+        from ._diff import PackageDiff
+
+        return PackageDiff
     if name == "Problem":  # with the validation, on first use
         from ._problem import Problem
 
@@ -154,9 +162,9 @@ def path(name: str | None = None, *, format: Format = "parquet") -> Path:
     return _default_package().path(name, format=format)
 
 
-def verify() -> None:
-    """Check size and sha256 of every bundled file; see :meth:`Package.verify`."""
-    _default_package().verify()
+def verify() -> "Verification":
+    """Check size and sha256 of every bundled file, and say which release it is; see :meth:`Package.verify`."""
+    return _default_package().verify()
 
 
 def validate() -> None:
