@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from helpers import PACKAGE_FILES, copy_paths
 
+#: The page's fixtures (the rendered page, Chromium, the browser's DOM) live with its helpers.
+pytest_plugins = ["render_support"]
+
 #: Test modules that run a heavy tool or many child processes (the wheel, mypy, a browser, fuzzing,
 #: the build killed at each stage, hostile inputs under a memory limit, Spark, Datasette, npm, HF):
 #: marked ``slow``. ``make test`` (CI) runs everything; ``make check`` runs the rest, the unit tests.

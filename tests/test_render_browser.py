@@ -9,27 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from render_support import (  # noqa: F401 (fixtures)
+from render_support import (
     DESKTOP,
     PHONE,
     Dom,
     axe_audit,
-    browser_dom,
     check_quote_titles,
     check_rows,
     check_self_contained,
-    chromium,
     describe_violations,
     layout,
-    page_file,
-    page_html,
-    pkg,
     png_size,
     probe,
     shots,
     speaker_labels,
     speaker_of,
-    tables,
 )
 
 import article_data as ad

@@ -6,14 +6,11 @@ import re
 from typing import Any
 
 import pandas as pd
-from render_support import (  # noqa: F401 (fixtures)
+from render_support import (
     Dom,
     check_rows,
     check_self_contained,
-    page_html,
-    pkg,
     speaker_of,
-    tables,
 )
 
 import article_data as ad
