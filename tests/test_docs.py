@@ -89,14 +89,62 @@ def test_readme_upgrading_section_quotes_the_real_changes() -> None:
     assert all(f"`{c}`" in section for c in added)
 
 
-def test_readme_sections_a_user_needs_are_there() -> None:
-    """Quick start, the library, versioning with upgrading, how it is built, where to change what, licence, citing."""
-    headings = re.findall(r"^#{2,3} (.+)$", README, flags=re.M)
-    for wanted in ("Quick start", "The library", "A copy from anyone is safe to open", "Pinning a version",
-                   "Versioning", "Comparing two versions", "Upgrading from 1.0.0", "How the package is built",
-                   "Where to change what", "Benchmark", "Licence", "Citing", "Reporting an error",
-                   "Development"):
-        assert wanted in headings, wanted
+def section(text: str, title: str) -> str:
+    """The body of the ## section whose heading is ``title`` (case ignored), up to the next ## heading."""
+    match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", text, flags=re.M | re.S | re.I)
+    assert match, f"no section {title!r}"
+    return match[1]
+
+
+def test_readme_is_for_users_first() -> None:
+    """After the two contributor commands, a user finds in order: what it is, install, a Quick start that runs,
+    the tables; the versions, the licence and how to report an error come later, "Where to go next" last."""
+    headings = [h.lower() for h in re.findall(r"^## (.+)$", README, flags=re.M)]
+    wanted = ["install", "quick start", "the tables", "the library", "versioning", "licence", "citing",
+              "reporting an error", "where to go next"]
+    assert [h for h in headings if h in wanted] == wanted, headings
+    assert headings[-1] == "where to go next"
+    intro = README.split("\n## ", 1)[0]
+    assert "CONTRIBUTING.md" in intro and "defects" in intro  # contributors pointed away; what it is, its caveat
+    assert "```python\n>>> import article_data" in section(README, "quick start")
+
+
+def test_readme_install_names_every_extra() -> None:
+    """The install section shows `pip install article-data` and every extra pyproject.toml declares."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    install = section(README, "install")
+    assert "pip install article-data\n" in install
+    assert set(re.findall(r"^\| `(\w+)` \|", install, flags=re.M)) == set(extras)
+
+
+def test_readme_tables_section_lists_every_table() -> None:
+    """"The tables" has one row per table of the package, in the package's order."""
+    rows = re.findall(r"^\| `(\w+)` \|", section(README, "the tables").split("\n### ")[0], flags=re.M)
+    assert tuple(rows) == ad.TABLES
+
+
+def test_readme_where_to_go_next_links_every_document() -> None:
+    """The last section links the datasheet, the dictionary, SECURITY, CONTRIBUTING and the changelog."""
+    links = re.findall(r"\]\(([^)#]+)\)", section(README, "where to go next"))
+    assert {"DATASHEET.md", "DATA_DICTIONARY.md", "SECURITY.md", "CONTRIBUTING.md", "CHANGELOG.md"} <= set(links)
+    assert all((ROOT / link).is_file() for link in links), links
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("document", ["README.md", "DATASHEET.md", "CONTRIBUTING.md", "SECURITY.md"])
+def test_every_link_to_a_section_of_a_document_resolves(document: str) -> None:
+    """A text lives in one document and the others link to it: every link `X.md#anchor` names a heading of X.md."""
+    text = (ROOT / document).read_text(encoding="utf-8")
+    for target, anchor in re.findall(r"\]\(([\w./-]*\.md)?#([^)]+)\)", text):
+        linked = (ROOT / (target or document)).read_text(encoding="utf-8")
+        anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", linked, flags=re.M)}
+        assert anchor in anchors, f"{document}: {target or document}#{anchor} is no heading"
 
 
 def test_readme_limits_are_the_library_s() -> None:

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import zipfile
+from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
@@ -103,17 +104,42 @@ def test_the_wheel_holds_only_the_library_and_its_data(wheel: Path) -> None:
     assert any(n.startswith("article_data/_render/") and n.endswith(".css") for n in names)
 
 
-def test_the_package_index_description_starts_with_pip_install(wheel: Path) -> None:
-    """The wheel's long description begins with `pip install` and three lines of Python, and has no relative link."""
+#: A Markdown link or image: [text](target).
+LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)]*)\)")
+
+
+def readme_user_part() -> str:
+    """README.md from <!-- pypi-start --> to <!-- pypi-end -->, then from <!-- pypi-next --> to the end, with each
+    relative link replaced by its text and each relative image left out (links on PyPI cannot be relative)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for marker in ("<!-- pypi-start -->\n", "<!-- pypi-end -->", "<!-- pypi-next -->\n"):
+        assert readme.count(marker) == 1, marker
+    top = readme.split("<!-- pypi-start -->\n")[1].split("<!-- pypi-end -->")[0]
+    next_ = readme.split("<!-- pypi-next -->\n")[1]
+
+    def absolute(match: re.Match[str]) -> str:
+        image, text, target = match.groups()
+        return match[0] if target.startswith(("https://", "http://")) else "" if image else text
+
+    return LINK.sub(absolute, f"{top}\n{next_}")
+
+
+def test_the_package_index_description_is_the_readme_s_user_part(wheel: Path) -> None:
+    """The wheel's long description is README.md's user part (what it is, install, Quick start, where to go next),
+    not a second copy: every link absolute, `pip install` first, nothing for contributors."""
     with zipfile.ZipFile(wheel) as archive:
-        metadata = archive.read(f"article_data-{ad.__version__}.dist-info/METADATA").decode("utf-8")
-    body = metadata.split("\n\n", 1)[1]
+        metadata = HeaderParser().parsestr(archive.read(f"article_data-{ad.__version__}.dist-info/METADATA")
+                                           .decode("utf-8"))
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    body = str(metadata.get_payload())
+    assert body.strip() == readme_user_part().strip()
+    headings = re.findall(r"^## (.+)$", body, flags=re.M)
+    assert [h.lower() for h in headings] == ["install", "quick start", "where to go next"], headings
     blocks = re.findall(r"```(\w+)\n(.*?)```", body, flags=re.S)
     assert blocks[0][0] == "sh" and blocks[0][1].startswith("pip install article-data")
-    assert blocks[1][0] == "python" and len(blocks[1][1].strip().splitlines()) == 3
-    links = re.findall(r"\]\(([^)]+)\)", body)
-    assert all(link.startswith(("https://", "http://")) for link in links), links
-    assert "make test" not in body
+    assert any(kind == "python" and ">>> import article_data" in code for kind, code in blocks)
+    assert all(target.startswith(("https://", "http://")) for *_, target in LINK.findall(body))
+    assert "make test" not in body and "pretty_name:" not in body  # neither the contributors' lines nor the card
 
 
 def test_the_documents_are_reachable_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-#: Columns that quote the article's words, whose rights stay with its publisher (README, "Licence").
+#: Columns that quote the article's words, whose rights stay with its publisher (DATASHEET, "Licence").
 QUOTING_COLUMNS = ("text", "caption", "credit")
 THIRD_PARTY = "LicenseRef-TIME-Article-Third-Party"
 
