@@ -11,7 +11,7 @@ from helpers import BIN, run
 
 import article_data as ad
 from article_data._annotations import mention_entity_type
-from article_data._score import PredictionError, schema_path
+from article_data._score import PredictionError, predictions_schema_path
 
 TEXT = ad.article_text()
 QUOTES = ad.quotes_with_speakers()
@@ -189,7 +189,7 @@ def test_the_shipped_json_schema_agrees_with_the_checks() -> None:
     """Lines the scorer accepts validate against predictions.schema.json; a reversed span is what it cannot say."""
     import jsonschema
 
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    schema = json.loads(predictions_schema_path().read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     for task in ("mentions", "quotes", "figures"):

@@ -5,55 +5,20 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any, NoReturn
+from typing import Any
 
 from ._errors import ArticleDataError, ValidationError
 from ._hashes import hex_digest
 from ._names import CONVERT_FORMATS, EXPORT_FORMATS, FORMATS, SCORE_TASKS, table_resource
 from ._package import Package, default_root
+from ._terminal import Parser, escape
 from ._version import __version__
 
 #: Output formats of ``export``, by file extension (SQLite: the whole package, for Datasette).
 EXPORT_EXTENSIONS = {**{f".{fmt}": fmt for fmt in EXPORT_FORMATS}, ".sqlite3": "sqlite", ".db": "sqlite"}
-#: The Unicode categories never printed as they are: controls, format characters (bidi marks, zero-width
-#: characters, U+FEFF, U+00AD, tags), line and paragraph separators, private use and surrogates.
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
-#: Everything that is not printable ASCII is looked at; printable ASCII and kept line breaks never are.
-_SUSPECT = re.compile("[^\x20-\x7e\n]")
-_SUSPECT_OR_NEWLINE = re.compile("[^\x20-\x7e]")
-
-
-def _escape_one(match: re.Match[str]) -> str:
-    import unicodedata
-
-    char = match.group()
-    if unicodedata.category(char) not in _HIDDEN:
-        return char
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def escape(text: object, *, newlines: bool = True) -> str:
-    r"""Text safe to print on a terminal: every character of categories Cc, Cf, Zl, Zp, Co and Cs escaped.
-
-    Line breaks are kept when ``newlines`` (the lines of a message this command composed),
-    escaped otherwise (a path, a cell, a value: nothing from a package can start a line).
-
-    >>> escape("ok\x1b[2J\r")
-    'ok\\x1b[2J\\x0d'
-    >>> escape("a\nb\u2028c\u202ed", newlines=False)
-    'a\\x0ab\\u2028c\\u202ed'
-    >>> escape("Kyiv, Україна")
-    'Kyiv, Україна'
-    """
-    pattern = _SUSPECT if newlines else _SUSPECT_OR_NEWLINE
-    return pattern.sub(_escape_one, str(text))
-
-
 def _say(text: object, *, file: Any = None) -> None:
     """Print one line: every hidden character in it escaped, line breaks included."""
     print(escape(text, newlines=False), file=file or sys.stdout)
@@ -244,14 +209,6 @@ def _diff(args: argparse.Namespace) -> int:
     return 0 if diff.equal else 1
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with the arguments it quotes in a usage error escaped like everything else printed."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {escape(message, newlines=False)}\n")
-
-
 def _convert(args: argparse.Namespace) -> int:
     from ._annotations import load_annotations
     from ._convert import convert
@@ -299,12 +256,12 @@ def _add_nlp_commands(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``article-data`` command."""
-    parser = _Parser(
+    parser = Parser(
         prog="article-data",
         description="The article 'The Russians Fighting Putin in Ukraine' as a verified data package.",
     )
     parser.add_argument("--version", action="version", version=f"article-data {__version__}")
-    common = _Parser(add_help=False)
+    common = Parser(add_help=False)
     for where in (parser, common):
         default = None if where is parser else argparse.SUPPRESS  # given after the command, it still counts
         where.add_argument("--root", default=default,

@@ -28,8 +28,8 @@ from article_data import Package
 from article_data._annotations import Annotations, load_annotations
 from article_data._score import score
 from article_data._vocabulary import CLOSING_MARK, OPENING_MARK
+from .layout import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- baseline:start -->", "<!-- baseline:end -->"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from article_data import ArticleDataError, Package, ValidationError
-from article_data._cli import escape
+from article_data._terminal import escape
 
 from .assemble import build
 from .croissant import croissant_metadata

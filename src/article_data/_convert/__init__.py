@@ -19,11 +19,9 @@ from ._conll import conll_text
 from ._spacy import docbin_bytes, to_spacy
 from ._webanno import web_annotations
 
-__all__ = ["FORMATS", "brat_files", "conll_text", "convert", "docbin_bytes", "to_spacy", "web_annotations",
+__all__ = ["brat_files", "conll_text", "convert", "docbin_bytes", "to_spacy", "web_annotations",
            "write_brat"]
 
-#: Format -> what ``-o`` names.
-FORMATS = CONVERT_FORMATS
 
 
 def write_brat(ann: Annotations, folder: str) -> Path:
@@ -52,4 +50,4 @@ def convert(ann: Annotations, fmt: str, output: str) -> str:
     if fmt == "webanno":
         data = json.dumps(web_annotations(ann), ensure_ascii=False, indent=1) + "\n"
         return write_output(output, data.encode("utf-8"))
-    raise FormatError(fmt, list(FORMATS))
+    raise FormatError(fmt, list(CONVERT_FORMATS))

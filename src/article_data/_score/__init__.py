@@ -17,11 +17,11 @@ from .._errors import ArticleDataError
 from .._names import SCORE_TASKS
 from ._figures import score_figures
 from ._mentions import score_mentions
-from ._predictions import PredictionError, read_predictions, schema_path
+from ._predictions import PredictionError, read_predictions, predictions_schema_path
 from ._quotes import score_quotes
 from ._report import format_score
 
-__all__ = ["TASKS", "PredictionError", "format_score", "schema_path", "score"]
+__all__ = ["TASKS", "PredictionError", "format_score", "predictions_schema_path", "score"]
 
 #: Task -> its scorer (the tasks, in order, are :data:`article_data._names.SCORE_TASKS`).
 TASKS: dict[str, Callable[[Annotations, list[dict[str, Any]]], dict[str, Any]]] = dict(zip(

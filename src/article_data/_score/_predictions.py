@@ -21,7 +21,7 @@ from .._annotations import ENTITY_TYPES as _TYPES_BY_TABLE
 from .._errors import ArticleDataError
 
 __all__ = ["ENTITY_TYPES", "MAX_BYTES", "TASK_FIELDS", "PredictionError", "Prediction", "read_predictions",
-           "schema_path"]
+           "predictions_schema_path"]
 
 #: The ``type`` values of a mention prediction.
 ENTITY_TYPES: tuple[str, ...] = tuple(_TYPES_BY_TABLE.values())
@@ -42,14 +42,14 @@ class PredictionError(ArticleDataError, ValueError):
     """A predictions file (or list) that breaks the format: names the line and the field."""
 
 
-def schema_path() -> Path:
+def predictions_schema_path() -> Path:
     """The JSON Schema of one line of a predictions file, shipped with the package."""
     return Path(__file__).resolve().parent / "predictions.schema.json"
 
 
 def _fail(where: str, field: str, expected: str, found: object) -> PredictionError:
     return PredictionError(f"{where}, field {field!r}: expected {expected}, found {found!r}; fix that line "
-                           f"(the format: {schema_path()})")
+                           f"(the format: {predictions_schema_path()})")
 
 
 def _integer(where: str, field: str, value: object) -> int:
