@@ -79,6 +79,14 @@ def test_row_rule_speech_needs_exactly_one_speaker() -> None:
     assert any(c.startswith("speech_has_one_speaker") for c in found)
 
 
+@pytest.mark.parametrize(("quote_type", "value"), [("unmarked", False), ("indirect", True), ("direct", None)])
+def test_row_rule_has_closing_mark_is_null_exactly_for_unmarked_speech(quote_type: str, value: bool | None) -> None:
+    """An unmarked or indirect row with a has_closing_mark fails (it has no mark to close), and a marked row without one."""
+    quotes = ad.load("quotes")
+    quotes.loc[quotes.index[quotes.quote_type == quote_type][0], "has_closing_mark"] = pd.NA if value is None else value
+    assert "closing_mark_null_exactly_unmarked" in {c.split(":")[0] for c in failures("quotes", quotes)}
+
+
 def test_row_rule_mention_names_exactly_one_entity() -> None:
     """A mention linked to two entities fails."""
     mentions = ad.load("mentions")

@@ -47,13 +47,14 @@ def _is_speech_matches_type(frame: pd.DataFrame) -> pd.Series:
     return frame["is_speech"] == frame["quote_type"].isin(SPEECH_TYPES)
 
 
-def _unmarked_has_no_closing_mark(frame: pd.DataFrame) -> pd.Series:
-    return ~(frame["quote_type"].isin(UNMARKED_TYPES) & frame["has_closing_mark"])
+def _closing_mark_null_exactly_unmarked(frame: pd.DataFrame) -> pd.Series:
+    return frame["has_closing_mark"].isna() == frame["quote_type"].isin(UNMARKED_TYPES)
 
 
 def _lacks_closing_mark_matches(frame: pd.DataFrame) -> pd.Series:
     marked = frame["quote_type"].isin(MARKED_TYPES)
-    return frame["lacks_closing_mark"] == (marked & ~frame["has_closing_mark"])
+    unclosed = (frame["has_closing_mark"] == False).fillna(False)  # noqa: E712 (null is not false)
+    return frame["lacks_closing_mark"] == (marked & unclosed)
 
 
 def _cue_altered_needs_a_cue(frame: pd.DataFrame) -> pd.Series:
@@ -107,8 +108,8 @@ ROW_RULES: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series], str]]]
          "a speech row sets exactly one of speaker_person_id, speaker_organization_id; a non-speech row neither"),
         ("is_speech_matches_type", _is_speech_matches_type,
          f"is_speech must be true exactly for {', '.join(SPEECH_TYPES)}"),
-        ("unmarked_has_no_closing_mark", _unmarked_has_no_closing_mark,
-         f"{' and '.join(UNMARKED_TYPES)} rows have has_closing_mark false"),
+        ("closing_mark_null_exactly_unmarked", _closing_mark_null_exactly_unmarked,
+         f"has_closing_mark is null exactly for {' and '.join(UNMARKED_TYPES)} rows (they have no marks)"),
         ("lacks_closing_mark_matches", _lacks_closing_mark_matches,
          f"lacks_closing_mark must be true exactly for {', '.join(MARKED_TYPES)} rows without a closing mark"),
         ("cue_altered_needs_a_cue", _cue_altered_needs_a_cue, "cue_altered is null where cue is null"),
