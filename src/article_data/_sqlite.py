@@ -68,7 +68,7 @@ def _column(field: Any, primary: list[str]) -> str:
     elif field["type"] == "date":
         parts.append(f"CHECK (date({name}) IS {name})")
     elif field["type"] == "list":  # JSON text, e.g. '["Putin"]': json_each() and Datasette read it
-        parts.append(f"CHECK (json_valid({name}) AND json_type({name}) = 'array')")
+        parts.append(f"CHECK ({name} IS NULL OR (json_valid({name}) AND json_type({name}) = 'array'))")
     return " ".join(parts)
 
 
