@@ -165,7 +165,7 @@ def arrow_to_pandas(table: pa.Table, fields: Sequence[Field]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    columns = {}
+    columns: dict[str, Any] = {}
     for field in fields:
         name = field["name"]
         enum = enum_of(field)
@@ -247,5 +247,5 @@ def result_to_pandas(table: pa.Table) -> pd.DataFrame:
     frame: pd.DataFrame = table.to_pandas(types_mapper=mapper)
     for index, kind in enumerate(table.schema.types):
         if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            frame.isetitem(index, _python_lists(table.column(index)).set_axis(frame.index))
+            frame.isetitem(index, _python_lists(table.column(index)).to_numpy())
     return frame

@@ -80,7 +80,8 @@ def _split(old: Package, new: Package, table: TableDiff) -> tuple[list[RowChange
     CHANGELOG says so by hand.
     """
     nulled = _nulled_columns(old, new, table.name)
-    corrected, by_convention = [], {}
+    corrected: list[RowChange] = []
+    by_convention: dict[str, list[str]] = {}
     for row in table.changed:
         if all(c.column in nulled and c.new is None for c in row.cells):
             for cell in row.cells:
