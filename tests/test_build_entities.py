@@ -281,3 +281,16 @@ def test_entities_an_unnamed_person_needs_a_label(repo_copy: Path) -> None:
     problems, _ = built(repo_copy)
     assert any(p.startswith("annotations/people.yaml:") and p.endswith("an unnamed person needs a 'label'")
                for p in problems), problems
+
+
+@pytest.mark.parametrize("form", ["Putin | Vlad", " Putin"])
+def test_entities_a_name_holding_the_aliases_delimiter_is_a_problem(form: str) -> None:
+    """A printed name holding ' | ' (or blank at an end) could not be split back from CSV: a problem, naming it."""
+    from article_data_build.entities import _aliases
+    from article_data_build.inputs import Inputs
+
+    inputs = Inputs(ROOT)
+    mentions = [{"person_id": "p", "mention_type": "name", "text": t} for t in ("Vladimir Putin", form, "Putin")]
+    found = _aliases(inputs, {"id": "p", "name": "Vladimir Putin"}, "person_id", mentions, " | ")
+    assert found == sorted({form, "Putin"})
+    assert len(inputs.problems) == 1 and repr(form) in inputs.problems[0]
