@@ -71,6 +71,8 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, bytes):
         return value.decode("utf-8")
+    if isinstance(value, list):  # a repeated field (aliases)
+        return [_plain(v) for v in value]
     if isinstance(value, pd.Timestamp):
         assert value == value.normalize(), f"a date with a time: {value!r}"
         return value.date()

@@ -40,7 +40,8 @@ AWKWARD = ["plain", "a,b", 'say "hi"', "line\nbreak", "carriage\rreturn", "both\
 def published_rows(table: str) -> list[dict[str, Any]]:
     """A table's rows as Python values, as loaded from its CSV file."""
     frame = ad.load(table, format="csv")
-    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: (v if isinstance(v, list) or not pd.isna(v) else None) for k, v in row.items()}
+            for row in frame.to_dict("records")]
 
 
 def fields_of(table: str) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -18,6 +19,7 @@ I = pd.Int64Dtype()
 F = pd.Float64Dtype()
 B = pd.BooleanDtype()
 D = pd.ArrowDtype(pa.date32())
+L = np.dtype(object)  # a Table Schema list: Python lists
 
 
 def C(*categories: str) -> pd.CategoricalDtype:
@@ -33,13 +35,13 @@ DTYPES: dict[str, dict[str, object]] = {
                "quote_type": C("direct", "partial", "unmarked", "indirect", "name", "scare"),
                "is_speech": B, "has_closing_mark": B, "speaker_person_id": S, "speaker_organization_id": S, "cue": S,
                "lacks_closing_mark": B, "cue_altered": B},
-    "people": {"person_id": S, "name": S, "label": S, "aliases": S, "is_pseudonym": B, "description": S,
+    "people": {"person_id": S, "name": S, "label": S, "aliases": L, "is_pseudonym": B, "description": S,
                "age": I, "wikidata_id": S},
-    "organizations": {"organization_id": S, "name": S, "aliases": S,
+    "organizations": {"organization_id": S, "name": S, "aliases": L,
                       "kind": C("armed_forces", "military_unit", "government", "news_media", "news_agency",
                                 "photo_agency", "platform"),
                       "description": S, "wikidata_id": S},
-    "places": {"place_id": S, "name": S, "aliases": S, "kind": C("country", "region", "city", "town", "mountain_range"),
+    "places": {"place_id": S, "name": S, "aliases": L, "kind": C("country", "region", "city", "town", "mountain_range"),
                "wikidata_id": S},
     "mentions": {"mention_id": S, "paragraph_id": S, **SPAN, "person_id": S, "organization_id": S, "place_id": S,
                  "entity_type": C("person", "organization", "place"), "mention_type": C("name", "descriptive")},

@@ -125,3 +125,30 @@ def test_string_length_constraints_are_checked(package_copy: Path, constraint: s
     with pytest.raises(ad.ValidationError, match=r"places\[\w+\]\.name: str_length") as info:
         ad.Package(package_copy).validate()
     assert len(info.value.problems) >= 1
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"itemType": "integer"}, "itemType must be one of"),
+    ({"delimiter": ""}, "delimiter must be 1 to 8 characters"),
+    ({"delimiter": "\n"}, "delimiter must be 1 to 8 characters"),
+    ({"delimiter": 5}, "delimiter must be 1 to 8 characters"),
+    ({"constraints": {"unique": True}}, "unique is not supported on a list field"),
+])
+def test_a_list_field_needs_string_items_and_a_usable_delimiter(change: dict, message: str) -> None:
+    """A list of other items, a delimiter a CSV cell cannot hold or a reader cannot split on, or unique, is refused."""
+    from article_data._errors import DescriptorError
+    from article_data._tableschema import check_table_schema
+
+    aliases = {"name": "aliases", "type": "list", "itemType": "string", "delimiter": " | "}
+    assert check_table_schema({"fields": [aliases]}, "test").fields[0]["delimiter"] == " | "
+    with pytest.raises(DescriptorError, match=message):
+        check_table_schema({"fields": [aliases | change]}, "test")
+
+
+def test_delimiter_and_item_type_belong_to_list_fields_only() -> None:
+    """A string field with a delimiter is refused, as any property article_data does not support."""
+    from article_data._errors import DescriptorError
+    from article_data._tableschema import check_table_schema
+
+    with pytest.raises(DescriptorError, match="'delimiter' is not supported"):
+        check_table_schema({"fields": [{"name": "a", "type": "string", "delimiter": "|"}]}, "test")

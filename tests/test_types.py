@@ -33,9 +33,37 @@ EXPECTED = {
 ENUM = ["direct", "partial", "name"]
 
 
-def test_types_table_lists_the_five_supported_types() -> None:
-    """TYPES holds exactly string, integer, number, boolean and date, and SUPPORTED_TYPES names them."""
-    assert set(TYPES) == set(EXPECTED) and SUPPORTED_TYPES == tuple(TYPES)
+def test_types_table_lists_the_six_supported_types() -> None:
+    """TYPES holds exactly string, integer, number, boolean, date and list, and SUPPORTED_TYPES names them."""
+    assert set(TYPES) == set(EXPECTED) | {"list"} and SUPPORTED_TYPES == tuple(TYPES)
+
+
+LIST_FIELD = {"name": "aliases", "type": "list", "itemType": "string", "delimiter": " | "}
+
+
+def test_a_list_field_is_list_of_strings_in_arrow_python_lists_in_pandas() -> None:
+    """A Table Schema list is list<string> in Arrow, an object column of Python lists (None where missing)."""
+    assert arrow_type(LIST_FIELD) == pa.list_(pa.string())
+    assert pandas_dtype(LIST_FIELD) == object and croissant_type("list") == "sc:Text"
+    table = pa.table({"aliases": pa.array([["a", "b"], None, ["c"]], type=pa.list_(pa.string()))})
+    frame = arrow_to_pandas(table, [LIST_FIELD])
+    assert frame.aliases.dtype == object and frame.aliases.tolist() == [["a", "b"], None, ["c"]]
+    assert result_to_pandas(table).aliases.tolist() == [["a", "b"], None, ["c"]]
+
+
+def test_a_list_reads_the_same_from_csv_and_parquet() -> None:
+    """The CSV cell 'a | b' splits on the declared delimiter into the list Parquet stores; an empty cell is null."""
+    from article_data._formats import csv_bytes, parquet_bytes
+    from article_data._parse import parse_table
+    from article_data._tableschema import check_table_schema
+
+    schema = check_table_schema({"fields": [{"name": "k", "type": "string"}, LIST_FIELD]}, "test")
+    rows = [{"k": "x", "aliases": ["a, b", "c|d"]}, {"k": "y", "aliases": None}, {"k": "z", "aliases": ["e"]}]
+    data = csv_bytes(schema.fields, rows)
+    assert data == b'k,aliases\nx,"a, b | c|d"\ny,\nz,e\n'
+    from_csv = parse_table(data, "csv", schema)
+    from_parquet = parse_table(parquet_bytes(schema.fields, rows), "parquet", schema)
+    assert from_csv.equals(from_parquet) and from_csv.column("aliases").to_pylist() == [r["aliases"] for r in rows]
 
 
 @pytest.mark.parametrize("kind", list(EXPECTED))

@@ -162,15 +162,16 @@ def test_published_quotes_open_with_a_mark_exactly_when_marked() -> None:
 
 
 def test_published_quotes_follow_the_speech_and_closing_mark_facts() -> None:
-    """is_speech is the SPEECH_TYPES test; unmarked types never have a closing mark; marked ones have it when printed."""
+    """is_speech is the SPEECH_TYPES test; unmarked types have no closing mark to lack (null); marked ones say if it is printed."""
     text = ad.article_text()
     quotes = ad.load("quotes")
     assert set(quotes.quote_type) >= set(UNMARKED_TYPES) | {"direct", "name"}, "the data should exercise the rules"
     for row in quotes.itertuples():
         assert bool(row.is_speech) is (row.quote_type in SPEECH_TYPES), row.quote_id
         closed = text[row.char_end:row.char_end + 1] == CLOSING_MARK
-        expected = closed and row.quote_type in MARKED_TYPES
-        assert bool(row.has_closing_mark) is expected, row.quote_id
+        expected = None if row.quote_type in UNMARKED_TYPES else closed
+        assert (None if pd.isna(row.has_closing_mark) else bool(row.has_closing_mark)) is expected, row.quote_id
+        assert bool(row.lacks_closing_mark) is (expected is False), row.quote_id
 
 
 def test_published_speech_has_one_speaker_column_set() -> None:

@@ -30,6 +30,8 @@ def neutralise(value: Any) -> Any:
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    if isinstance(value, list):  # a list cell: each item (the first starts the CSV cell)
+        return [neutralise(item) for item in value]
     return value
 
 

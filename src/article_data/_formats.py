@@ -40,6 +40,14 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+def _lexical(value: Any, delimiter: str | None) -> Any:
+    """A ``list`` cell as its items joined by the field's delimiter (an empty list is null, as in Parquet)."""
+    if delimiter is None or value is None or isinstance(value, str):
+        return value
+    items = [str(item) for item in value]
+    return delimiter.join(items) if items else None
+
+
 def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
               cell: Any = _csv_cell) -> bytes:
     r"""Serialise rows as UTF-8 CSV with a header row and LF line ends.
@@ -47,16 +55,17 @@ def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
     A cell holding a line break of either kind (``\n`` or ``\r``) is quoted, so no
     cell can split its row: Python's csv writer quotes only the characters of its
     line terminator, so rows are written with ``\r\n`` and the terminator is then
-    cut to ``\n``.
+    cut to ``\n``. A ``list`` field's cell is its items joined by its ``delimiter``.
 
     >>> csv_bytes([{"name": "a"}, {"name": "b"}], [{"a": "x\r=1+1", "b": None}])
     b'a,b\n"x\r=1+1",\n'
     """
     names = [f["name"] for f in fields]
+    delimiters = {f["name"]: str(f.get("delimiter", ",")) for f in fields if f.get("type") == "list"}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     out = []
-    for values in [names, *([cell(row.get(name)) for name in names] for row in rows)]:
+    for values in [names, *([cell(_lexical(row.get(name), delimiters.get(name))) for name in names] for row in rows)]:
         writer.writerow(values)
         out.append(buffer.getvalue()[:-2])
         buffer.seek(0)
@@ -132,6 +141,8 @@ def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
             values = [dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
         if field.type == pa.float64():
             values = [float(v) if v is not None else None for v in values]
+        if pa.types.is_list(field.type):  # no item: null, as in CSV
+            values = [list(v) if v is not None and len(v) else None for v in values]
         enum = enum_of(source)
         if enum is not None:
             dictionary = pa.array(enum, type=pa.string())

@@ -47,13 +47,14 @@ def _is_speech_matches_type(frame: pd.DataFrame) -> pd.Series:
     return frame["is_speech"] == frame["quote_type"].isin(SPEECH_TYPES)
 
 
-def _unmarked_has_no_closing_mark(frame: pd.DataFrame) -> pd.Series:
-    return ~(frame["quote_type"].isin(UNMARKED_TYPES) & frame["has_closing_mark"])
+def _closing_mark_null_exactly_unmarked(frame: pd.DataFrame) -> pd.Series:
+    return frame["has_closing_mark"].isna() == frame["quote_type"].isin(UNMARKED_TYPES)
 
 
 def _lacks_closing_mark_matches(frame: pd.DataFrame) -> pd.Series:
     marked = frame["quote_type"].isin(MARKED_TYPES)
-    return frame["lacks_closing_mark"] == (marked & ~frame["has_closing_mark"])
+    unclosed = (frame["has_closing_mark"] == False).fillna(False)  # noqa: E712 (null is not false)
+    return frame["lacks_closing_mark"] == (marked & unclosed)
 
 
 def _cue_altered_needs_a_cue(frame: pd.DataFrame) -> pd.Series:
@@ -107,8 +108,8 @@ ROW_RULES: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series], str]]]
          "a speech row sets exactly one of speaker_person_id, speaker_organization_id; a non-speech row neither"),
         ("is_speech_matches_type", _is_speech_matches_type,
          f"is_speech must be true exactly for {', '.join(SPEECH_TYPES)}"),
-        ("unmarked_has_no_closing_mark", _unmarked_has_no_closing_mark,
-         f"{' and '.join(UNMARKED_TYPES)} rows have has_closing_mark false"),
+        ("closing_mark_null_exactly_unmarked", _closing_mark_null_exactly_unmarked,
+         f"has_closing_mark is null exactly for {' and '.join(UNMARKED_TYPES)} rows (they have no marks)"),
         ("lacks_closing_mark_matches", _lacks_closing_mark_matches,
          f"lacks_closing_mark must be true exactly for {', '.join(MARKED_TYPES)} rows without a closing mark"),
         ("cue_altered_needs_a_cue", _cue_altered_needs_a_cue, "cue_altered is null where cue is null"),
@@ -149,6 +150,24 @@ def _re2_full_match(pattern: str) -> Callable[[pd.Series], pd.Series]:
     return check
 
 
+def _list_items(delimiter: str) -> Callable[[pd.Series], pd.Series]:
+    """A check that every value of a ``list`` column is a non-empty list of non-empty strings free of ``delimiter``.
+
+    So a list reads back the same from CSV, where its items are joined by the delimiter
+    and an empty list could not be told from a missing value.
+    """
+    def check(series: pd.Series) -> pd.Series:
+        import pandas as pd
+
+        def fits(value: object) -> bool:
+            return isinstance(value, list) and len(value) > 0 and all(
+                isinstance(item, str) and item and delimiter not in item for item in value)
+
+        return pd.Series([fits(v) for v in series], index=series.index, dtype=bool)
+
+    return check
+
+
 def _where_columns_exist(rule: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.Series]:
     """A row rule that holds for a table lacking a column it reads (a package older than the column).
 
@@ -175,6 +194,10 @@ def column_checks(field: Mapping[str, Any]) -> list[pa.Check]:
     enum = enum_of(field)
     if enum is not None:
         checks.append(pa.Check.isin(enum))
+    if field.get("type") == "list":
+        delimiter = str(field.get("delimiter", ","))
+        checks.append(pa.Check(_list_items(delimiter), name="list_items",
+                               error=f"a non-empty list of non-empty strings without {delimiter!r}"))
     if "pattern" in constraints:
         checks.append(pa.Check(_re2_full_match(constraints["pattern"]), name="pattern",
                                error=f"pattern {constraints['pattern']}"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._bounds import check_values, read_parquet
-from ._types import arrow_schema
+from ._types import arrow_schema, is_list, split_lists
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -29,12 +29,14 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
+        # A list cell is text (its items joined by the field's delimiter) until split_lists parses it.
+        lexical = pa.schema([pa.field(f["name"], pa.string()) if is_list(f) else a for f, a in zip(fields, arrow)])
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(use_threads=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=arrow,
+                column_types=lexical,
                 null_values=[""],
                 strings_can_be_null=True,
                 true_values=["true"],
@@ -45,6 +47,8 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
         raise ValueError(f"cannot parse the format {fmt!r} as a table; expected csv or parquet")
     if table.column_names != list(schema.names):
         raise ValueError(f"expected the columns {list(schema.names)}, found {table.column_names}")
+    if fmt == "csv":
+        table = split_lists(table, fields)
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
     check_values(table)

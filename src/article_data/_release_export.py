@@ -7,7 +7,10 @@ newest version's order, columns that were removed at the end; a column a version
 lacks is null there), with the types :func:`article_data.load` gives: an enum column
 is a dictionary whose values are the union of the enums, newest order first; integers
 and booleans are nullable; dates are dates. A column whose type changed between
-versions takes the wider type (``number`` for integer and number, else ``string``).
+versions takes the wider type (``number`` for integer and number, else ``string``),
+except a ``string`` that became a ``list`` (``aliases`` in 2.0.0): it stays a list, and
+the older versions' ``' | '``-joined strings are split on the list's delimiter, so
+every version holds ``list<string>`` (Python lists in pandas).
 Since every file has the same schema, any engine reads a table as one, and the
 ``version`` column comes from the folder names.
 
@@ -49,7 +52,11 @@ def _merge(newer: dict[str, Any], older: dict[str, Any]) -> dict[str, Any]:
     constraints = dict(newer.get("constraints", {}))
     constraints.pop("required", None)
     before, after = older.get("constraints", {}).get("enum"), constraints.get("enum")
-    if newer["type"] != older["type"]:
+    if {newer["type"], older["type"]} == {"list", "string"}:  # aliases: 1.x joined them with ' | '
+        list_field = newer if newer["type"] == "list" else older
+        merged.update({k: list_field[k] for k in ("type", "itemType", "delimiter") if k in list_field})
+        constraints.pop("enum", None)
+    elif newer["type"] != older["type"]:
         merged["type"] = "number" if {newer["type"], older["type"]} == {"integer", "number"} else "string"
         constraints.pop("enum", None)
     elif after is not None and before is not None:
@@ -87,6 +94,10 @@ def _column(frame: pd.DataFrame, field: dict[str, Any]) -> Any:
     if field["name"] not in frame:
         return pd.Series([None] * len(frame), dtype=object).astype(dtype)
     column = frame[field["name"]]
+    if field["type"] == "list":  # a 1.x string is split on the list's delimiter, so every version holds lists
+        delimiter = str(field.get("delimiter", ","))
+        return pd.Series([v.split(delimiter) if isinstance(v, str) else list(v) if isinstance(v, list) else None
+                          for v in column.astype(object)], index=column.index, dtype=object)
     if isinstance(dtype, pd.CategoricalDtype) or column.dtype != dtype:
         return column.astype(object).where(column.notna(), None).astype(dtype)
     return column

@@ -1,8 +1,9 @@
 """The whole package as one SQLite database, ready for Datasette (``article-data export -o article.sqlite``).
 
 Every table becomes a SQLite table typed from its Table Schema (``TEXT``, ``INTEGER``,
-``REAL``; booleans as ``INTEGER`` 0/1 and dates as ISO ``TEXT``, each with a ``CHECK``;
-enums checked against their values), with its primary key, its foreign keys and
+``REAL``; booleans as ``INTEGER`` 0/1, dates as ISO ``TEXT`` and lists (``aliases``) as
+JSON array ``TEXT`` such as ``["Putin"]`` (SQLite has no list type; ``json_each`` reads it),
+each with a ``CHECK``; enums checked against their values), with its primary key, its foreign keys and
 ``NULL`` for every missing value; ``article`` holds the text in one row. The free-text
 columns of each table (strings that are neither keys, ids nor enums) get an FTS5 index,
 ``<table>_fts``, in the form Datasette finds (``content="<table>"``). Beside the
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SQLITE_TYPES", "fts_columns", "metadata", "sqlite_bytes"]
 
-#: Table Schema type -> SQLite column type (booleans 0/1, dates ISO 8601 text).
-SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
+#: Table Schema type -> SQLite column type (booleans 0/1, dates ISO 8601 text, lists JSON arrays as text).
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
+                "list": "TEXT"}
 #: The table holding the article text, as in :func:`article_data.connect`.
 ARTICLE = "article"
 
@@ -65,6 +67,8 @@ def _column(field: Any, primary: list[str]) -> str:
         parts.append(f"CHECK ({name} IN (0, 1))")
     elif field["type"] == "date":
         parts.append(f"CHECK (date({name}) IS {name})")
+    elif field["type"] == "list":  # JSON text, e.g. '["Putin"]': json_each() and Datasette read it
+        parts.append(f"CHECK ({name} IS NULL OR (json_valid({name}) AND json_type({name}) = 'array'))")
     return " ".join(parts)
 
 
@@ -84,6 +88,8 @@ def _value(value: Any) -> Any:
         return int(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 

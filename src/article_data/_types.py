@@ -14,11 +14,20 @@ integer        int64            ``Int64``                             sc:Integer
 number         float64          ``Float64``                           sc:Float
 boolean        bool             ``boolean``                           sc:Boolean
 date           date32           ``date32[day][pyarrow]``              sc:Date
+list (string)  list<string>     ``object``: Python lists (missing:    sc:Text,
+                                None)                                 repeated
 =============  ===============  ====================================  ==========
 
 (*) Stored in Parquet as a dictionary of the whole enum (:func:`stored_schema`), with
 the ``pandas`` metadata of the loader's frame (:func:`pandas_metadata`), so plain
 Parquet readers get these types too; the loader casts it back to string first.
+
+A ``list`` (Table Schema v2, ``itemType`` string, the only item type supported) is
+``list<string>`` in Parquet and its ``delimiter``-joined items in CSV (:func:`split_lists`
+parses them); the loader gives Python lists, what ``DataFrame.explode`` and JSON expect
+(a pandas ``ArrowDtype`` list cannot be named in the ``pandas`` metadata: pandas fails to
+read a file that names one). A row with no item is null in both files, never ``[]``: an
+empty CSV cell cannot tell an empty list from a missing one.
 """
 
 from __future__ import annotations
@@ -42,7 +51,10 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "number": ("float64", "Float64", "sc:Float"),
     "boolean": ("bool_", "boolean", "sc:Boolean"),
     "date": ("date32", "date32[day][pyarrow]", "sc:Date"),
+    "list": ("list_", "object", "sc:Text"),  # the item type's (string): lists are of strings only
 }
+#: The item types a ``list`` field may declare (``itemType``, default ``string``).
+LIST_ITEM_TYPES = ("string",)
 SUPPORTED_TYPES = tuple(TYPES)
 
 
@@ -62,7 +74,29 @@ def arrow_type(field: Field) -> pa.DataType:
     """Return the Arrow type a field is stored as in Parquet."""
     import pyarrow as pa
 
+    if field["type"] == "list":
+        return pa.list_(arrow_type({"type": field.get("itemType", "string")}))
     return getattr(pa, TYPES[field["type"]][0])()
+
+
+def is_list(field: Field) -> bool:
+    """Return whether the field is a Table Schema ``list`` (a column of Python lists when loaded)."""
+    return field.get("type") == "list"
+
+
+def split_lists(table: pa.Table, fields: Sequence[Field]) -> pa.Table:
+    """A table read from CSV with each ``list`` column's text split on its ``delimiter`` into ``list<string>``.
+
+    A null cell stays null; the delimiter is matched literally (``' | '`` in this package).
+    """
+    import pyarrow.compute as pc
+
+    for field in fields:
+        if is_list(field):
+            index = table.column_names.index(field["name"])
+            pieces = pc.split_pattern(table.column(index), pattern=str(field.get("delimiter", ",")))
+            table = table.set_column(index, table.field(index).with_type(pieces.type), pieces)
+    return table
 
 
 def croissant_type(kind: str) -> str:
@@ -129,15 +163,24 @@ def arrow_to_pandas(table: pa.Table, fields: Sequence[Field]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    columns = {}
+    columns: dict[str, Any] = {}
     for field in fields:
         name = field["name"]
         enum = enum_of(field)
-        if enum is None:
+        if is_list(field):
+            columns[name] = _python_lists(table.column(name))
+        elif enum is None:
             columns[name] = _pandas_type(field["type"]).__from_arrow__(table.column(name))
         else:
             columns[name] = _categorical(name, table.column(name), tuple(enum))
     return pd.DataFrame(columns, copy=False)
+
+
+def _python_lists(column: pa.ChunkedArray) -> pd.Series:
+    """A list column as an ``object`` Series of Python lists, None where missing."""
+    import pandas as pd
+
+    return pd.Series(column.to_pylist(), dtype=object)
 
 
 #: Dtypes and Arrow enum arrays, built once per process (pandas validates categories on creation).
@@ -181,8 +224,8 @@ def result_to_pandas(table: pa.Table) -> pd.DataFrame:
     """Convert a query result (Arrow) to pandas with the loader's dtypes for the same Arrow types.
 
     Strings become ``string[pyarrow]``, integers ``Int64``, floats ``Float64``, booleans
-    ``boolean``, dates ``date32[day][pyarrow]`` and dictionary (enum) columns ``category``,
-    so ``SELECT *`` of a table gives exactly the dtypes of :func:`article_data.load`.
+    ``boolean``, dates ``date32[day][pyarrow]``, dictionary (enum) columns ``category`` and
+    lists Python lists, so ``SELECT *`` of a table gives exactly the dtypes of :func:`article_data.load`.
     """
     import pyarrow as pa
 
@@ -200,4 +243,7 @@ def result_to_pandas(table: pa.Table) -> pd.DataFrame:
         return None
 
     frame: pd.DataFrame = table.to_pandas(types_mapper=mapper)
+    for index, kind in enumerate(table.schema.types):
+        if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            frame.isetitem(index, _python_lists(table.column(index)).to_numpy())
     return frame

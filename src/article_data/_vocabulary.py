@@ -35,7 +35,7 @@ CLOSING_MARK = "\u201d"
 SPEECH_TYPES: tuple[str, ...] = ("direct", "partial", "unmarked", "indirect")
 #: Quote types that open with a quotation mark (one row per opening mark).
 MARKED_TYPES: tuple[str, ...] = ("direct", "partial", "name", "scare")
-#: Quote types printed without quotation marks: ``has_closing_mark`` is false by definition.
+#: Quote types printed without quotation marks: ``has_closing_mark`` is null (no mark to close; false in 1.x).
 UNMARKED_TYPES: tuple[str, ...] = ("unmarked", "indirect")
 
 #: A figure's ISO 8601 date length -> its ``date_precision``.

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from article_data import Package
-from article_data._diff import PackageDiff, diff_packages
+from article_data._diff import PackageDiff, RowChange, TableDiff, diff_packages
 
 from .release import kept_releases
 from .layout import ROOT
@@ -64,6 +64,33 @@ def _rows(pkg: Package) -> dict[str, int]:
     return {name: len(pkg.load(name)) for name in pkg.tables}
 
 
+def _nulled_columns(old: Package, new: Package, name: str) -> set[str]:
+    """Columns required in ``old`` and not in ``new``: a new convention that leaves some of them null."""
+    def required(pkg: Package) -> set[str]:
+        return {f["name"] for f in pkg.table_schema(name)["fields"] if f.get("constraints", {}).get("required")}
+
+    return required(old) - required(new) if name in old.tables else set()
+
+
+def _split(old: Package, new: Package, table: TableDiff) -> tuple[list[RowChange], dict[str, list[str]]]:
+    """A table's changed rows as corrections, and by column the rows only nulled by a new convention.
+
+    A row whose every changed cell is a value become null in a column no longer required
+    (``has_closing_mark`` in 2.0.0) was not wrong: the convention changed, and the
+    CHANGELOG says so by hand.
+    """
+    nulled = _nulled_columns(old, new, table.name)
+    corrected: list[RowChange] = []
+    by_convention: dict[str, list[str]] = {}
+    for row in table.changed:
+        if all(c.column in nulled and c.new is None for c in row.cells):
+            for cell in row.cells:
+                by_convention.setdefault(cell.column, []).append(row.key)
+        else:
+            corrected.append(row)
+    return corrected, by_convention
+
+
 def _ids(ids: Sequence[str], limit: int = 40) -> str:
     shown = ", ".join(f"`{i}`" for i in ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
@@ -78,13 +105,16 @@ def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None)
              "|---|---|---|---|---|---|"]
     for name in new.tables:
         table = diff.table(name)
-        counts = (len(table.added), len(table.changed), len(table.removed)) if table else (0, 0, 0)
+        counts = (len(table.added), len(_split(old, new, table)[0]), len(table.removed)) if table else (0, 0, 0)
         lines.append(f"| {name} | {before.get(name, '-')} | {after[name]} | {counts[0]} | {counts[1]} | {counts[2]} |")
     lines.append("")
     for table in diff.tables:
         items = []
+        corrected, by_convention = _split(old, new, table)
         if table.columns_added:
             items.append(f"columns added: {', '.join(f'`{c}`' for c in table.columns_added)}")
+        if table.columns_retyped:
+            items.append("columns retyped: " + ", ".join(f"`{c}` {a} → {b}" for c, a, b in table.columns_retyped))
         if table.parquet_retyped:
             items.append("Parquet storage types changed: " + ", ".join(f"`{c}` {a} → {b}"
                                                                       for c, a, b in table.parquet_retyped))
@@ -92,10 +122,12 @@ def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None)
             items.append("enum values added: " + ", ".join(f"`{c}` `{v}`" for c, v in table.enum_values_added))
         if table.added:
             items.append(f"rows added: {_ids(table.added)}")
-        if table.changed:
-            columns = sorted({cell.column for row in table.changed for cell in row.cells})
-            items.append(f"rows corrected: {_ids([r.key for r in table.changed])} "
+        if corrected:
+            columns = sorted({cell.column for row in corrected for cell in row.cells})
+            items.append(f"rows corrected: {_ids([r.key for r in corrected])} "
                          f"(columns {', '.join(f'`{c}`' for c in columns)})")
+        for column, keys in sorted(by_convention.items()):
+            items.append(f"`{column}` null (no longer required) in {len(keys)} rows: {_ids(keys)}")
         if table.removed:
             items.append(f"rows removed: {_ids(table.removed)}")
         if table.schema_metadata_changed:
@@ -115,7 +147,7 @@ def datasheet_block(old: Package, new: Package, diff: PackageDiff | None = None)
              "|---|---|---|---|---|"]
     for name in new.tables:
         table = diff.table(name)
-        counts = (len(table.changed), len(table.added), len(table.removed)) if table else (0, 0, 0)
+        counts = (len(_split(old, new, table)[0]), len(table.added), len(table.removed)) if table else (0, 0, 0)
         lines.append(f"| {name} | {before.get(name, '-')} | {counts[0]} | {counts[1]} | {counts[2]} |")
     return "\n".join(lines)
 

@@ -214,7 +214,11 @@ def _record_set(table: str, schema: Mapping[str, Any], file_id: str) -> dict[str
         }
         if field.get("description"):
             node["description"] = field["description"]
-        node["dataType"] = croissant_type(field["type"])
+        if field["type"] == "list":  # Croissant 1.0: a repeated field of the item type (1.1 says isArray)
+            node["dataType"] = croissant_type(str(field.get("itemType", "string")))
+            node["repeated"] = True
+        else:
+            node["dataType"] = croissant_type(field["type"])
         if field["name"] in references:
             node["references"] = {"field": {"@id": references[field["name"]]}}
         node["source"] = {"fileObject": {"@id": file_id}, "extract": {"column": field["name"]}}

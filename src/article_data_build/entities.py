@@ -156,10 +156,25 @@ def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
     return mentions
 
 
-def _aliases(entity: Row, column: str, mentions: list[Row]) -> str | None:
+def _aliases(inputs: Inputs, entity: Row, column: str, mentions: list[Row], delimiter: str) -> list[str] | None:
+    """The other printed names of an entity, sorted (a Table Schema ``list``); None when there are none.
+
+    A name holding the list's CSV ``delimiter`` (or blank at either end) would split
+    differently when read back, so it is a problem, never written.
+    """
     forms = sorted({m["text"] for m in mentions if m[column] == entity["id"] and m["mention_type"] == "name"}
                    - {entity.get("name")})
-    return " | ".join(forms) or None
+    for form in forms:
+        if delimiter in form or form != form.strip():
+            inputs.problem(*where(entity), f"the printed name {form!r} holds the aliases delimiter {delimiter!r} "
+                           "or blanks at an end; aliases could not be split back from CSV")
+    return forms or None
+
+
+def _delimiter(schemas: dict[str, Any], table: str) -> str:
+    """The ``delimiter`` of a table's ``aliases`` list field."""
+    field = next(f for f in schemas[table]["fields"] if f["name"] == "aliases")
+    return str(field.get("delimiter", ","))
 
 
 def build_entities(inputs: Inputs, article: Article,
@@ -171,17 +186,21 @@ def build_entities(inputs: Inputs, article: Article,
         for row in entities[table]:
             check_enum(inputs, row, "kind", enum(schemas, table, "kind"))
     mentions = build_mentions(inputs, article, entities, known, schemas)
+
+    def aliases(table: str, row: Row) -> list[str] | None:
+        return _aliases(inputs, row, ENTITY_ID_COLUMNS[table], mentions, _delimiter(schemas, table))
+
     people = [{"person_id": r["id"], "name": r.get("name"), "label": r.get("label") or r.get("name"),
-               "aliases": _aliases(r, "person_id", mentions), "is_pseudonym": r.get("is_pseudonym"),
+               "aliases": aliases("people", r), "is_pseudonym": r.get("is_pseudonym"),
                "description": r.get("description"), "age": r.get("age"), "wikidata_id": r.get("wikidata_id")}
               for r in entities["people"]]
     for row, out in zip(entities["people"], people):
         if out["label"] is None:
             inputs.problem(*where(row), "an unnamed person needs a 'label'")
     organizations = [{"organization_id": r["id"], "name": r.get("name"),
-                      "aliases": _aliases(r, "organization_id", mentions), "kind": r.get("kind"),
+                      "aliases": aliases("organizations", r), "kind": r.get("kind"),
                       "description": r.get("description"), "wikidata_id": r.get("wikidata_id")}
                      for r in entities["organizations"]]
-    places = [{"place_id": r["id"], "name": r.get("name"), "aliases": _aliases(r, "place_id", mentions),
+    places = [{"place_id": r["id"], "name": r.get("name"), "aliases": aliases("places", r),
                "kind": r.get("kind"), "wikidata_id": r.get("wikidata_id")} for r in entities["places"]]
     return {"people": people, "organizations": organizations, "places": places, "mentions": mentions}, known

@@ -111,9 +111,9 @@ def _entity_node(kind: str, prefix: str, id_column: str, row: Row) -> dict[str, 
     name = _text(row.get("name"))
     if name is not None:
         node["name"] = name
-    aliases = _text(row.get("aliases"))
-    if aliases is not None:
-        node["alternateName"] = aliases.split(" | ")
+    aliases = row.get("aliases")  # a list (Table Schema ``list``) or None
+    if aliases:
+        node["alternateName"] = [str(a) for a in aliases]
     description = _text(row.get("description"))
     if kind == "Person" and name is None:  # an unnamed person: the label says who it is
         description = "; ".join(d for d in (_text(row.get("label")), description) if d)

@@ -85,11 +85,12 @@ def build_quotes(inputs: Inputs, article: Article, schemas: dict[str, Any], know
         if original is not None and cue is None:
             inputs.problem(*where(row), "original_cue is TIME's verb for the printed cue; this quotation has no cue")
         qtype = row.get("quote_type")
-        closed = qtype not in UNMARKED_TYPES and article.text[span[1]:span[1] + 1] == CLOSING_MARK
+        # No opening mark, no closing mark to lack: null (since 2.0.0; 1.x wrote false).
+        closed = None if qtype in UNMARKED_TYPES else article.text[span[1]:span[1] + 1] == CLOSING_MARK
         quotes.append({"quote_id": row["id"], **span_row(article.text, span), "quote_type": qtype,
                        "is_speech": qtype in SPEECH_TYPES, "has_closing_mark": closed,
                        **{f"{key}_id": value for key, value in refs.items()}, "cue": cue,
-                       "lacks_closing_mark": qtype in MARKED_TYPES and not closed,
+                       "lacks_closing_mark": qtype in MARKED_TYPES and closed is False,
                        "cue_altered": None if original is None or cue is None else cue != original})
     return quotes
 

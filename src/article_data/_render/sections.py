@@ -197,8 +197,10 @@ def _entity_facts(entity: Entity) -> str:
             facts.append("pseudonym")
     else:
         facts.append(entity.category)
-    if row.get("aliases"):
-        facts.append("printed as " + " / ".join(quoted(a.strip()) for a in str(row["aliases"]).split("|")))
+    aliases = row.get("aliases")  # a list since 2.0.0; a 1.x release joined them with ' | '
+    if aliases:
+        names = aliases.split("|") if isinstance(aliases, str) else aliases
+        facts.append("printed as " + " / ".join(quoted(str(a).strip()) for a in names))
     if row.get("wikidata_id"):
         facts.append(f"Wikidata {row['wikidata_id']}")
     return " · ".join(facts)
