@@ -16,6 +16,7 @@ from typing import Any
 from ._errors import ArticleDataError
 from ._rows import records
 from ._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS, SPEECH_TYPES
+from ._rows import is_missing
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -118,9 +119,17 @@ class Annotations:
         return [q for q in self.rows("quotes") if q["quote_type"] in SPEECH_TYPES]
 
 
+def _aliases(value: Any) -> list[str]:
+    """An entity's aliases: a list from 2.0.0 on, one ``' | '``-joined string in 1.x, or none."""
+    if not isinstance(value, str) and is_missing(value):
+        return []
+    items = value.split(_ALIAS_SEPARATOR) if isinstance(value, str) else list(value)
+    return [str(a).strip() for a in items if a is not None and str(a).strip()]
+
+
 def _entity(table: str, row: Mapping[str, Any]) -> Entity:
     names = [str(row[c]) for c in _NAME_COLUMNS[table] if row.get(c)]
-    names += [a.strip() for a in str(row.get("aliases") or "").split(_ALIAS_SEPARATOR) if a.strip()]
+    names += _aliases(row.get("aliases"))
     row_id = str(row[ENTITY_ID_COLUMNS[table]])
     return Entity(id=row_id, type=ENTITY_TYPES[table], name=names[0] if names else row_id,
                   names=tuple(dict.fromkeys(names)), wikidata_id=row.get("wikidata_id") or None)
