@@ -33,38 +33,57 @@ SPEAKER_COLUMNS = tuple(SPEAKER_COLUMN_MAP.values())
 ENTITY_COLUMNS = tuple(ENTITY_ID_COLUMNS.values())
 
 
+Rule = Callable[["pd.DataFrame"], "pd.Series"]
+
+
+def reads(*columns: str) -> Callable[[Rule], Rule]:
+    """Declare the columns a row rule reads: it is skipped only for a table that lacks one of them."""
+    def declare(rule: Rule) -> Rule:
+        rule.columns = columns  # type: ignore[attr-defined]
+        return rule
+
+    return declare
+
+
 def _set_count(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return frame[list(columns)].notna().sum(axis=1)
 
 
+@reads("quote_type", *SPEAKER_COLUMNS)
 def _speech_has_one_speaker(frame: pd.DataFrame) -> pd.Series:
     speech = frame["quote_type"].isin(SPEECH_TYPES)
     count = _set_count(frame, SPEAKER_COLUMNS)
     return (speech & (count == 1)) | (~speech & (count == 0))
 
 
+@reads("is_speech", "quote_type")
 def _is_speech_matches_type(frame: pd.DataFrame) -> pd.Series:
     return frame["is_speech"] == frame["quote_type"].isin(SPEECH_TYPES)
 
 
+@reads("has_closing_mark", "quote_type")
 def _closing_mark_null_exactly_unmarked(frame: pd.DataFrame) -> pd.Series:
     return frame["has_closing_mark"].isna() == frame["quote_type"].isin(UNMARKED_TYPES)
 
 
+@reads("quote_type", "has_closing_mark", "lacks_closing_mark")
 def _lacks_closing_mark_matches(frame: pd.DataFrame) -> pd.Series:
     marked = frame["quote_type"].isin(MARKED_TYPES)
     unclosed = (frame["has_closing_mark"] == False).fillna(False)  # noqa: E712 (null is not false)
     return frame["lacks_closing_mark"] == (marked & unclosed)
 
 
+@reads("cue_altered", "cue")
 def _cue_altered_needs_a_cue(frame: pd.DataFrame) -> pd.Series:
     return ~(frame["cue_altered"].notna() & frame["cue"].isna())
 
 
+@reads(*ENTITY_COLUMNS)
 def _mention_has_one_entity(frame: pd.DataFrame) -> pd.Series:
     return _set_count(frame, ENTITY_COLUMNS) == 1
 
 
+@reads(*ENTITY_COLUMNS, "entity_type")
 def _entity_type_matches_id(frame: pd.DataFrame) -> pd.Series:
     import pandas as pd
 
@@ -74,6 +93,7 @@ def _entity_type_matches_id(frame: pd.DataFrame) -> pd.Series:
     return matches
 
 
+@reads("kind", "date", "value")
 def _figure_value_or_date(frame: pd.DataFrame) -> pd.Series:
     is_date = frame["kind"] == "date"
     has_date = frame["date"].notna()
@@ -81,6 +101,7 @@ def _figure_value_or_date(frame: pd.DataFrame) -> pd.Series:
     return (is_date == has_date) & (has_value != has_date)
 
 
+@reads("date", "date_precision")
 def _figure_date_precision(frame: pd.DataFrame) -> pd.Series:
     length = frame["date"].str.len()
     expected = length.map(DATE_PRECISIONS)
@@ -89,10 +110,12 @@ def _figure_date_precision(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+@reads("char_start", "char_end")
 def _span_not_reversed(frame: pd.DataFrame) -> pd.Series:
     return frame["char_start"] < frame["char_end"]
 
 
+@reads("caption_char_start", "caption_char_end", "credit_char_start", "credit_char_end")
 def _caption_before_credit(frame: pd.DataFrame) -> pd.Series:
     return (frame["caption_char_start"] < frame["caption_char_end"]) & (
         frame["caption_char_end"] <= frame["credit_char_start"]
@@ -168,19 +191,20 @@ def _list_items(delimiter: str) -> Callable[[pd.Series], pd.Series]:
     return check
 
 
-def _where_columns_exist(rule: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.Series]:
-    """A row rule that holds for a table lacking a column it reads (a package older than the column).
+def _where_columns_exist(rule: Rule) -> Rule:
+    """A row rule that holds for a table lacking a column it declares (:func:`reads`: a package older than the column).
 
-    A column the table's own schema declares but the file lacks is reported by the
-    column checks; a rule never turns it into a crash or a second report.
+    Only the declared columns are looked at: any error inside the rule (a misspelt
+    column, a bug) propagates, so no rule can silently pass for every row.
     """
+    needed: tuple[str, ...] = rule.columns  # type: ignore[attr-defined]
+
     def check(frame: pd.DataFrame) -> pd.Series:
         import pandas as pd
 
-        try:
-            return rule(frame)
-        except KeyError:
+        if not set(needed) <= set(frame.columns):
             return pd.Series(True, index=frame.index)
+        return rule(frame)
 
     return check
 
