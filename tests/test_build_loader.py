@@ -44,7 +44,7 @@ def build_with(repo: Path, name: str, fragment: str) -> tuple[str, int]:
     entry = f"hostile: {fragment}\n" if name in MAPPING_FILES else f"- hostile: {fragment}\n"
     path.write_text(text + entry, encoding="utf-8")
     try:
-        done = run_bounded(lambda: cli.main(["--inputs", str(repo)]), memory_bytes=3 * GIB // 2, timeout=60)
+        done = run_bounded(lambda: cli.main(["--inputs", str(repo)]), memory_bytes=2 * GIB, timeout=60)
     finally:
         path.write_bytes(original)
     assert not done.timed_out and done.returncode == 1, (done.returncode, done.stderr[-2000:])

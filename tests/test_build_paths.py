@@ -17,7 +17,7 @@ BUILD = [str(BIN / "python"), "-m", "article_data_build"]
 
 
 def bounded_build(repo: Path, *extra: str) -> tuple[int, str]:
-    done = run_bounded([*BUILD, "--inputs", str(repo), *extra], memory_bytes=3 * GIB // 2, timeout=300)
+    done = run_bounded([*BUILD, "--inputs", str(repo), *extra], memory_bytes=2 * GIB, timeout=300)
     assert not done.timed_out and "Traceback" not in done.stderr, done.stderr[-2000:]
     return done.returncode, done.stderr
 
@@ -88,7 +88,7 @@ def test_a_full_disk_is_reported_and_the_previous_package_stays(repo_copy: Path)
     before = snapshot(repo_copy)
     script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000)); "
               "from article_data_build.cli import main; sys.exit(main(sys.argv[1:]))")
-    done = run_bounded([str(BIN / "python"), "-c", script, "--inputs", str(repo_copy)], memory_bytes=3 * GIB // 2,
+    done = run_bounded([str(BIN / "python"), "-c", script, "--inputs", str(repo_copy)], memory_bytes=2 * GIB,
                        timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert "file-size limit was reached" in done.stderr and "the previous package is intact" in done.stderr

@@ -24,12 +24,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from bounded import GIB, run_bounded
-from helpers import BIN, ROOT, as_fork, declare, edit_descriptor, edit_schema, resource, run
+from helpers import BIN, PACKAGE_FILES, ROOT, as_fork, declare, edit_descriptor, edit_schema, resource, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from article_data._archive import MAX_MEMBERS, MEMBER_LIMIT
-from article_data_build.release import zip_bytes
 
 #: The child's budget: the address space of Python with pandas, pyarrow and DuckDB loaded is about 1.3 GiB
 #: (virtual; the resident size of a normal run is about 200 MB), so 2 GiB leaves no room for a bomb.
@@ -186,7 +185,7 @@ def fork_copy(tmp_path: Path) -> Path:
     """The current package in a new folder under ``tmp_path`` (one per generated example), as a fork (no release)."""
     dest = Path(tempfile.mkdtemp(dir=tmp_path)) / "package"
     dest.mkdir()
-    for name in ("datapackage.json", "data", "schemas"):
+    for name in PACKAGE_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, dest / name)
     edit_descriptor(dest, lambda d: None)
@@ -437,6 +436,7 @@ def test_every_kept_release_verifies_as_that_release_folder_or_zip(tmp_path: Pat
         with zipfile.ZipFile(archive) as opened:
             opened.extractall(tmp_path / version)
         for copy in (archive, tmp_path / version):
+            ad.Package(copy).validate()  # every guide rule holds for the conventions of its version
             verified = ad.Package(copy).verify()
             assert (verified.release, verified.trusted) == (version, True)
             assert f"release {version}:" in str(verified)

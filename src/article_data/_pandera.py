@@ -63,7 +63,11 @@ def _is_speech_matches_type(frame: pd.DataFrame) -> pd.Series:
 
 @reads("has_closing_mark", "quote_type")
 def _closing_mark_null_exactly_unmarked(frame: pd.DataFrame) -> pd.Series:
-    return frame["has_closing_mark"].isna() == frame["quote_type"].isin(UNMARKED_TYPES)
+    """2.0.0 on: null exactly for the unmarked types. A 1.x table (no null at all) has them false instead."""
+    unmarked = frame["quote_type"].isin(UNMARKED_TYPES)
+    if not frame["has_closing_mark"].isna().any():  # the 1.x convention, which kept releases follow
+        return ~(unmarked & frame["has_closing_mark"].astype(bool))
+    return frame["has_closing_mark"].isna() == unmarked
 
 
 @reads("quote_type", "has_closing_mark", "lacks_closing_mark")
