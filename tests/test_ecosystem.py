@@ -138,13 +138,13 @@ def test_every_csv_resource_declares_its_dialect() -> None:
 @pytest.mark.parametrize("table", ad.TABLES)
 def test_plain_pandas_read_parquet_gives_the_loaders_frame(table: str) -> None:
     """`pandas.read_parquet(path)` with no arguments gives exactly `ad.load`'s frame and dtypes
-    (a list column: pyarrow gives each row a NumPy array of strings where `ad.load` gives a Python list)."""
+    (an array column: pyarrow gives each row a NumPy array of strings where `ad.load` gives a Python list)."""
     plain = pd.read_parquet(ad.path(table))
     typed = ad.load(table)
     fields = ad.Package(ad.path()).table_schema(table)["fields"]
     assert plain.dtypes.to_dict() == typed.dtypes.to_dict()
     for field in fields:
-        if field["type"] == "list":
+        if field["type"] == "array":
             arrays = plain[field["name"]]
             assert all(v is None or isinstance(v, np.ndarray) for v in arrays), field["name"]
             plain[field["name"]] = arrays.map(lambda v: None if v is None else v.tolist()).astype(object)
@@ -165,7 +165,7 @@ def test_plain_polars_read_parquet_types_enums_and_keeps_descriptions(table: str
     frame = pl.read_parquet(ad.path(table))
     stored = pq.read_schema(ad.path(table))
     expected = {"integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date, "string": pl.String,
-                "list": pl.List(pl.String)}
+                "array": pl.List(pl.String)}
     for field in ad.Package(ad.path()).table_schema(table)["fields"]:
         dtype = frame.schema[field["name"]]
         enum = enum_of(field)

@@ -70,7 +70,7 @@ def test_export_json_is_a_list_of_rows_with_iso_dates(table: str) -> None:
     assert all(list(row) == list(frame.columns) for row in document)
     for row, expected in zip(document, frame.to_dict("records")):
         for column, value in expected.items():
-            if isinstance(value, list):  # a list field (aliases) is a JSON array
+            if isinstance(value, list):  # an array field (aliases) is a JSON array
                 assert row[column] == value, (table, column)
             elif pd.isna(value):
                 assert row[column] is None, (table, column)

@@ -19,7 +19,7 @@ I = pd.Int64Dtype()
 F = pd.Float64Dtype()
 B = pd.BooleanDtype()
 D = pd.ArrowDtype(pa.date32())
-L = np.dtype(object)  # a Table Schema list: Python lists
+L = np.dtype(object)  # a Table Schema array: Python lists
 
 
 def C(*categories: str) -> pd.CategoricalDtype:

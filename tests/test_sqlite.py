@@ -54,7 +54,7 @@ def test_every_table_has_its_sql_types_keys_and_values(database: Path, table: st
     for index, field in enumerate(schema["fields"]):
         got = [row[index] for row in rows]
         want = [v if isinstance(v, list) or not pd.isna(v) else None for v in frame[field["name"]].astype(object)]
-        if field["type"] == "list":  # JSON array text, e.g. '["Putin"]'
+        if field["type"] == "array":  # JSON array text, e.g. '["Putin"]'
             got = [None if v is None else json.loads(v) for v in got]
         if field["type"] == "boolean":
             want = [None if v is None else int(v) for v in want]

@@ -130,28 +130,26 @@ def test_string_length_constraints_are_checked(package_copy: Path, constraint: s
     assert len(info.value.problems) >= 1
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"itemType": "integer"}, "itemType must be one of"),
-    ({"delimiter": ""}, "delimiter must be 1 to 8 characters"),
-    ({"delimiter": "\n"}, "delimiter must be 1 to 8 characters"),
-    ({"delimiter": 5}, "delimiter must be 1 to 8 characters"),
-    ({"constraints": {"unique": True}}, "unique is not supported on a list field"),
-])
-def test_a_list_field_needs_string_items_and_a_usable_delimiter(change: dict, message: str) -> None:
-    """A list of other items, a delimiter a CSV cell cannot hold or a reader cannot split on, or unique, is refused."""
+def test_an_array_field_cannot_be_unique() -> None:
+    """An array field is accepted; unique on it is refused (a list's items are not one comparable value)."""
     from article_data._errors import DescriptorError
     from article_data._tableschema import check_table_schema
 
-    aliases = {"name": "aliases", "type": "list", "itemType": "string", "delimiter": " | "}
-    assert check_table_schema({"fields": [aliases]}, "test").fields[0]["delimiter"] == " | "
-    with pytest.raises(DescriptorError, match=message):
-        check_table_schema({"fields": [aliases | change]}, "test")
+    aliases = {"name": "aliases", "type": "array"}
+    assert check_table_schema({"fields": [aliases]}, "test").fields[0]["type"] == "array"
+    with pytest.raises(DescriptorError, match="unique is not supported on an array field"):
+        check_table_schema({"fields": [aliases | {"constraints": {"unique": True}}]}, "test")
 
 
-def test_delimiter_and_item_type_belong_to_list_fields_only() -> None:
-    """A string field with a delimiter is refused, as any property article_data does not support."""
+@pytest.mark.parametrize("kind", ["string", "array"])
+def test_delimiter_and_item_type_are_refused(kind: str) -> None:
+    """v2 list properties (delimiter, itemType) are refused on any field, as any property article_data does not support."""
     from article_data._errors import DescriptorError
     from article_data._tableschema import check_table_schema
 
     with pytest.raises(DescriptorError, match="'delimiter' is not supported"):
-        check_table_schema({"fields": [{"name": "a", "type": "string", "delimiter": "|"}]}, "test")
+        check_table_schema({"fields": [{"name": "a", "type": kind, "delimiter": "|"}]}, "test")
+    with pytest.raises(DescriptorError, match="'itemType' is not supported"):
+        check_table_schema({"fields": [{"name": "a", "type": kind, "itemType": "string"}]}, "test")
+    with pytest.raises(DescriptorError, match="must have a 'type' among"):
+        check_table_schema({"fields": [{"name": "a", "type": "list"}]}, "test")

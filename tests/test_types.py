@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -34,33 +35,33 @@ ENUM = ["direct", "partial", "name"]
 
 
 def test_types_table_lists_the_six_supported_types() -> None:
-    """TYPES holds exactly string, integer, number, boolean, date and list, and SUPPORTED_TYPES names them."""
-    assert set(TYPES) == set(EXPECTED) | {"list"} and SUPPORTED_TYPES == tuple(TYPES)
+    """TYPES holds exactly string, integer, number, boolean, date and array, and SUPPORTED_TYPES names them."""
+    assert set(TYPES) == set(EXPECTED) | {"array"} and SUPPORTED_TYPES == tuple(TYPES)
 
 
-LIST_FIELD = {"name": "aliases", "type": "list", "itemType": "string", "delimiter": " | "}
+LIST_FIELD = {"name": "aliases", "type": "array"}
 
 
-def test_a_list_field_is_list_of_strings_in_arrow_python_lists_in_pandas() -> None:
-    """A Table Schema list is list<string> in Arrow, an object column of Python lists (None where missing)."""
+def test_an_array_field_is_list_of_strings_in_arrow_python_lists_in_pandas() -> None:
+    """A Table Schema array is list<string> in Arrow, an object column of Python lists (None where missing)."""
     assert arrow_type(LIST_FIELD) == pa.list_(pa.string())
-    assert pandas_dtype(LIST_FIELD) == object and croissant_type("list") == "sc:Text"
+    assert pandas_dtype(LIST_FIELD) == object and croissant_type("array") == "sc:Text"
     table = pa.table({"aliases": pa.array([["a", "b"], None, ["c"]], type=pa.list_(pa.string()))})
     frame = arrow_to_pandas(table, [LIST_FIELD])
     assert frame.aliases.dtype == object and frame.aliases.tolist() == [["a", "b"], None, ["c"]]
     assert result_to_pandas(table).aliases.tolist() == [["a", "b"], None, ["c"]]
 
 
-def test_a_list_reads_the_same_from_csv_and_parquet() -> None:
-    """The CSV cell 'a | b' splits on the declared delimiter into the list Parquet stores; an empty cell is null."""
+def test_an_array_reads_the_same_from_csv_and_parquet() -> None:
+    """The CSV cell '["a","b"]' (compact JSON) parses into the list Parquet stores; an empty cell is null."""
     from article_data._formats import csv_bytes, parquet_bytes
     from article_data._parse import parse_table
     from article_data._tableschema import check_table_schema
 
     schema = check_table_schema({"fields": [{"name": "k", "type": "string"}, LIST_FIELD]}, "test")
-    rows = [{"k": "x", "aliases": ["a, b", "c|d"]}, {"k": "y", "aliases": None}, {"k": "z", "aliases": ["e"]}]
+    rows = [{"k": "x", "aliases": ["a, b", 'c | "d"']}, {"k": "y", "aliases": None}, {"k": "z", "aliases": ["Kyïv"]}]
     data = csv_bytes(schema.fields, rows)
-    assert data == b'k,aliases\nx,"a, b | c|d"\ny,\nz,e\n'
+    assert data == 'k,aliases\nx,"[""a, b"",""c | \\""d\\""""]"\ny,\nz,"[""Kyïv""]"\n'.encode()
     from_csv = parse_table(data, "csv", schema)
     from_parquet = parse_table(parquet_bytes(schema.fields, rows), "parquet", schema)
     assert from_csv.equals(from_parquet) and from_csv.column("aliases").to_pylist() == [r["aliases"] for r in rows]
@@ -195,3 +196,31 @@ def test_result_to_pandas_of_a_whole_table_equals_load() -> None:
         else:
             assert converted[column].dtype == frame[column].dtype, column
             pd.testing.assert_series_equal(converted[column], frame[column])
+
+
+@pytest.mark.parametrize("cell", ['Kiev', '"Kiev"', '{"a":"b"}', '[1]', '["a",null]', '[["a"]]', '["a"', '[' * 100_000,
+                                  '["' + 'a' * 70_000 + '"]'])
+def test_an_array_cell_that_is_not_a_json_array_of_strings_is_refused_naming_row_and_column(cell: str) -> None:
+    """Bare text (the 1.x form), other JSON, broken or deeply nested JSON, or an overlong cell: a ValueError at its row."""
+    from article_data._types import parse_arrays
+
+    table = pa.table({"aliases": ['["ok"]', None, cell]})
+    with pytest.raises(ValueError, match=r"column 'aliases', row 3: expected a JSON array of strings"):
+        parse_arrays(table, [LIST_FIELD])
+
+
+def test_a_damaged_array_cell_in_a_package_is_an_error_naming_the_file(package_copy: Path) -> None:
+    """load(format='csv') of a package whose places.csv holds a bare alias says which file, row and column."""
+    import hashlib
+    import json
+
+    path = package_copy / "data" / "places.csv"
+    path.write_bytes(path.read_bytes().replace(b'"[""Kiev""]"', b"Kiev"))
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["path"] == "data/places.csv":
+            resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+            resource["bytes"] = path.stat().st_size
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(ad.ArticleDataError, match=r"data/places.csv.*column 'aliases', row 3: expected a JSON array"):
+        ad.Package(package_copy).load("places", format="csv")

@@ -40,12 +40,14 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _lexical(value: Any, delimiter: str | None) -> Any:
-    """A ``list`` cell as its items joined by the field's delimiter (an empty list is null, as in Parquet)."""
-    if delimiter is None or value is None or isinstance(value, str):
+def _lexical(value: Any, is_array: bool) -> Any:
+    """An ``array`` cell as a compact JSON array of its items (an empty list is null, as in Parquet)."""
+    if not is_array or value is None or isinstance(value, str):
         return value
+    import json
+
     items = [str(item) for item in value]
-    return delimiter.join(items) if items else None
+    return json.dumps(items, ensure_ascii=False, separators=(",", ":")) if items else None
 
 
 def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
@@ -55,17 +57,17 @@ def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
     A cell holding a line break of either kind (``\n`` or ``\r``) is quoted, so no
     cell can split its row: Python's csv writer quotes only the characters of its
     line terminator, so rows are written with ``\r\n`` and the terminator is then
-    cut to ``\n``. A ``list`` field's cell is its items joined by its ``delimiter``.
+    cut to ``\n``. An ``array`` field's cell is a JSON array, ``["a","b"]``.
 
     >>> csv_bytes([{"name": "a"}, {"name": "b"}], [{"a": "x\r=1+1", "b": None}])
     b'a,b\n"x\r=1+1",\n'
     """
     names = [f["name"] for f in fields]
-    delimiters = {f["name"]: str(f.get("delimiter", ",")) for f in fields if f.get("type") == "list"}
+    arrays = {f["name"] for f in fields if f.get("type") == "array"}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     out = []
-    for values in [names, *([cell(_lexical(row.get(name), delimiters.get(name))) for name in names] for row in rows)]:
+    for values in [names, *([cell(_lexical(row.get(name), name in arrays)) for name in names] for row in rows)]:
         writer.writerow(values)
         out.append(buffer.getvalue()[:-2])
         buffer.seek(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._bounds import check_values, read_parquet
-from ._types import arrow_schema, is_list, split_lists
+from ._types import arrow_schema, is_list, parse_arrays
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
-        # A list cell is text (its items joined by the field's delimiter) until split_lists parses it.
+        # An array cell is text (a JSON array of strings) until parse_arrays parses it.
         lexical = pa.schema([pa.field(f["name"], pa.string()) if is_list(f) else a for f, a in zip(fields, arrow)])
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -48,7 +48,7 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
     if table.column_names != list(schema.names):
         raise ValueError(f"expected the columns {list(schema.names)}, found {table.column_names}")
     if fmt == "csv":
-        table = split_lists(table, fields)
+        table = parse_arrays(table, fields)
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
     check_values(table)

@@ -8,8 +8,8 @@ lacks is null there), with the types :func:`article_data.load` gives: an enum co
 is a dictionary whose values are the union of the enums, newest order first; integers
 and booleans are nullable; dates are dates. A column whose type changed between
 versions takes the wider type (``number`` for integer and number, else ``string``),
-except a ``string`` that became a ``list`` (``aliases`` in 2.0.0): it stays a list, and
-the older versions' ``' | '``-joined strings are split on the list's delimiter, so
+except a ``string`` that became an ``array`` (``aliases`` in 2.0.0): it stays an array,
+and the older versions' ``' | '``-joined strings are split on ``' | '`` (:data:`JOINED_BY`), so
 every version holds ``list<string>`` (Python lists in pandas).
 Since every file has the same schema, any engine reads a table as one, and the
 ``version`` column comes from the folder names.
@@ -43,6 +43,8 @@ __all__ = ["PARTITION", "export_versions", "union_fields"]
 
 #: The hive partition column, taken from the folder names ``version=<v>``.
 PARTITION = "version"
+#: What 1.x joined a string column's items with, before it became an ``array`` (``aliases`` in 2.0.0).
+JOINED_BY = " | "
 _PART = "part-0.parquet"
 
 
@@ -52,9 +54,8 @@ def _merge(newer: dict[str, Any], older: dict[str, Any]) -> dict[str, Any]:
     constraints = dict(newer.get("constraints", {}))
     constraints.pop("required", None)
     before, after = older.get("constraints", {}).get("enum"), constraints.get("enum")
-    if {newer["type"], older["type"]} == {"list", "string"}:  # aliases: 1.x joined them with ' | '
-        list_field = newer if newer["type"] == "list" else older
-        merged.update({k: list_field[k] for k in ("type", "itemType", "delimiter") if k in list_field})
+    if {newer["type"], older["type"]} == {"array", "string"}:  # aliases: 1.x joined them with ' | '
+        merged["type"] = "array"
         constraints.pop("enum", None)
     elif newer["type"] != older["type"]:
         merged["type"] = "number" if {newer["type"], older["type"]} == {"integer", "number"} else "string"
@@ -94,9 +95,8 @@ def _column(frame: pd.DataFrame, field: dict[str, Any]) -> Any:
     if field["name"] not in frame:
         return pd.Series([None] * len(frame), dtype=object).astype(dtype)
     column = frame[field["name"]]
-    if field["type"] == "list":  # a 1.x string is split on the list's delimiter, so every version holds lists
-        delimiter = str(field.get("delimiter", ","))
-        return pd.Series([v.split(delimiter) if isinstance(v, str) else list(v) if isinstance(v, list) else None
+    if field["type"] == "array":  # a 1.x string is split on ' | ', so every version holds lists
+        return pd.Series([v.split(JOINED_BY) if isinstance(v, str) else list(v) if isinstance(v, list) else None
                           for v in column.astype(object)], index=column.index, dtype=object)
     if isinstance(dtype, pd.CategoricalDtype) or column.dtype != dtype:
         return column.astype(object).where(column.notna(), None).astype(dtype)

@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["SQLITE_TYPES", "fts_columns", "metadata", "sqlite_bytes"]
 
-#: Table Schema type -> SQLite column type (booleans 0/1, dates ISO 8601 text, lists JSON arrays as text).
+#: Table Schema type -> SQLite column type (booleans 0/1, dates ISO 8601 text, arrays JSON text).
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
-                "list": "TEXT"}
+                "array": "TEXT"}
 #: The table holding the article text, as in :func:`article_data.connect`.
 ARTICLE = "article"
 
@@ -67,7 +67,7 @@ def _column(field: Any, primary: list[str]) -> str:
         parts.append(f"CHECK ({name} IN (0, 1))")
     elif field["type"] == "date":
         parts.append(f"CHECK (date({name}) IS {name})")
-    elif field["type"] == "list":  # JSON text, e.g. '["Putin"]': json_each() and Datasette read it
+    elif field["type"] == "array":  # JSON text, e.g. '["Putin"]': json_each() and Datasette read it
         parts.append(f"CHECK ({name} IS NULL OR (json_valid({name}) AND json_type({name}) = 'array'))")
     return " ".join(parts)
 

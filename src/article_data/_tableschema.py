@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ._descriptor import LIMITS, RESOURCE_NAME
 from ._errors import DescriptorError
-from ._types import LIST_ITEM_TYPES, SUPPORTED_TYPES
+from ._types import SUPPORTED_TYPES
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ __all__ = ["FIELD_NAME", "ForeignKey", "TableSchema", "anchored", "check_table_s
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _CONSTRAINTS = {"required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum"}
 _FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints", "rdfType"}
-_LIST_KEYS = {"delimiter", "itemType"}  # a list field's own properties (Table Schema v2)
 _SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "title", "description", "name"}
 
 
@@ -167,7 +166,7 @@ def _check_field(field: object, index: int, where: str) -> Mapping[str, Any]:
     kind = field.get("type")
     if kind not in SUPPORTED_TYPES:
         raise DescriptorError(f"{label}: must have a 'type' among {SUPPORTED_TYPES}, found {kind!r:.40}")
-    unknown = sorted(set(field) - _FIELD_KEYS - (_LIST_KEYS if kind == "list" else set()))
+    unknown = sorted(set(field) - _FIELD_KEYS)
     if unknown:
         raise DescriptorError(f"{label}: the property {unknown[0]!r:.40} is not supported by article_data; "
                               f"expected only {sorted(_FIELD_KEYS)}")
@@ -176,25 +175,18 @@ def _check_field(field: object, index: int, where: str) -> Mapping[str, Any]:
     for key in ("title", "description"):
         if key in field and not isinstance(field[key], str):
             raise DescriptorError(f"{label} {key}: expected a string, found {field[key]!r:.60}")
-    if kind == "list":
-        _check_list(field, label)
+    if kind == "array":
+        _check_array(field, label)
     if "constraints" in field:
         _check_constraints(field["constraints"], kind, label)
     return field
 
 
-def _check_list(field: Mapping[str, Any], label: str) -> None:
-    """A list field: items of a supported type, a delimiter that a CSV cell can hold and a reader can split on."""
-    item = field.get("itemType", "string")
-    if item not in LIST_ITEM_TYPES:
-        raise DescriptorError(f"{label}: itemType must be one of {LIST_ITEM_TYPES}, found {item!r:.40}")
-    delimiter = field.get("delimiter", ",")
-    if not isinstance(delimiter, str) or not 0 < len(delimiter) <= 8 or any(c in delimiter for c in "\r\n\""):
-        raise DescriptorError(f"{label}: delimiter must be 1 to 8 characters without a line break or a quote, "
-                              f"found {delimiter!r:.40}")
+def _check_array(field: Mapping[str, Any], label: str) -> None:
+    """An array field (a JSON array of strings in CSV): its items are not comparable as a whole, so not unique."""
     constraints = field.get("constraints")
     if isinstance(constraints, dict) and constraints.get("unique"):
-        raise DescriptorError(f"{label}: unique is not supported on a list field")
+        raise DescriptorError(f"{label}: unique is not supported on an array field")
 
 
 def _foreign_key(item: object, index: int, where: str, names: tuple[str, ...]) -> ForeignKey:

@@ -14,17 +14,17 @@ integer        int64            ``Int64``                             sc:Integer
 number         float64          ``Float64``                           sc:Float
 boolean        bool             ``boolean``                           sc:Boolean
 date           date32           ``date32[day][pyarrow]``              sc:Date
-list (string)  list<string>     ``object``: Python lists (missing:    sc:Text,
-                                None)                                 repeated
+array          list<string>     ``object``: Python lists (missing:    sc:Text,
+(of strings)                    None)                                 repeated
 =============  ===============  ====================================  ==========
 
 (*) Stored in Parquet as a dictionary of the whole enum (:func:`stored_schema`), with
 the ``pandas`` metadata of the loader's frame (:func:`pandas_metadata`), so plain
 Parquet readers get these types too; the loader casts it back to string first.
 
-A ``list`` (Table Schema v2, ``itemType`` string, the only item type supported) is
-``list<string>`` in Parquet and its ``delimiter``-joined items in CSV (:func:`split_lists`
-parses them); the loader gives Python lists, what ``DataFrame.explode`` and JSON expect
+An ``array`` (Table Schema v1 and v2; this package's arrays hold strings only) is
+``list<string>`` in Parquet and a JSON array of strings in CSV, ``["Kiev"]``
+(:func:`parse_arrays` parses them, strictly); the loader gives Python lists, what ``DataFrame.explode`` and JSON expect
 (a pandas ``ArrowDtype`` list cannot be named in the ``pandas`` metadata: pandas fails to
 read a file that names one). A row with no item is null in both files, never ``[]``: an
 empty CSV cell cannot tell an empty list from a missing one.
@@ -51,10 +51,8 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "number": ("float64", "Float64", "sc:Float"),
     "boolean": ("bool_", "boolean", "sc:Boolean"),
     "date": ("date32", "date32[day][pyarrow]", "sc:Date"),
-    "list": ("list_", "object", "sc:Text"),  # the item type's (string): lists are of strings only
+    "array": ("list_", "object", "sc:Text"),  # the items' type (string): arrays hold strings only
 }
-#: The item types a ``list`` field may declare (``itemType``, default ``string``).
-LIST_ITEM_TYPES = ("string",)
 SUPPORTED_TYPES = tuple(TYPES)
 
 
@@ -74,29 +72,56 @@ def arrow_type(field: Field) -> pa.DataType:
     """Return the Arrow type a field is stored as in Parquet."""
     import pyarrow as pa
 
-    if field["type"] == "list":
-        return pa.list_(arrow_type({"type": field.get("itemType", "string")}))
+    if field["type"] == "array":
+        return pa.list_(pa.string())
     return getattr(pa, TYPES[field["type"]][0])()
 
 
 def is_list(field: Field) -> bool:
-    """Return whether the field is a Table Schema ``list`` (a column of Python lists when loaded)."""
-    return field.get("type") == "list"
+    """Return whether the field is a Table Schema ``array`` (a column of Python lists when loaded)."""
+    return field.get("type") == "array"
 
 
-def split_lists(table: pa.Table, fields: Sequence[Field]) -> pa.Table:
-    """A table read from CSV with each ``list`` column's text split on its ``delimiter`` into ``list<string>``.
+def parse_arrays(table: pa.Table, fields: Sequence[Field]) -> pa.Table:
+    """A table read from CSV with each ``array`` column's JSON text parsed into ``list<string>``.
 
-    A null cell stays null; the delimiter is matched literally (``' | '`` in this package).
+    A null cell stays null. Each other cell must be a JSON array of strings, ``["a","b"]``,
+    of at most :data:`ARRAY_CELL_CHARS` characters; anything else raises ``ValueError``
+    naming the row (1 is the first after the header) and the column.
     """
-    import pyarrow.compute as pc
+    import pyarrow as pa
 
     for field in fields:
         if is_list(field):
             index = table.column_names.index(field["name"])
-            pieces = pc.split_pattern(table.column(index), pattern=str(field.get("delimiter", ",")))
-            table = table.set_column(index, table.field(index).with_type(pieces.type), pieces)
+            items = [_json_strings(cell, row, field["name"]) for row, cell in enumerate(table.column(index).to_pylist(), 1)]
+            kind = pa.list_(pa.string())
+            table = table.set_column(index, table.field(index).with_type(kind), pa.array(items, type=kind))
     return table
+
+
+#: The longest CSV ``array`` cell :func:`parse_arrays` decodes (the package's longest is far shorter).
+ARRAY_CELL_CHARS = 65_536
+
+
+def _json_strings(cell: str | None, row: int, column: str) -> list[str] | None:
+    """One CSV ``array`` cell: None when empty, else its JSON array of strings; anything else raises ``ValueError``."""
+    import json
+
+    if cell is None:
+        return None
+    where = f"column {column!r}, row {row}"
+    if len(cell) > ARRAY_CELL_CHARS:
+        raise ValueError(f"{where}: expected a JSON array of strings of at most {ARRAY_CELL_CHARS} characters, "
+                         f"found {len(cell)} characters")
+    try:
+        value = json.loads(cell)
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(f"{where}: expected a JSON array of strings such as [\"Kiev\"], found {cell!r:.60} "
+                         f"({type(exc).__name__}: {exc})") from None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{where}: expected a JSON array of strings such as [\"Kiev\"], found {cell!r:.60}")
+    return value
 
 
 def croissant_type(kind: str) -> str:

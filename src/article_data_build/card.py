@@ -34,10 +34,9 @@ __all__ = ["HF_TYPES", "card_text", "front_matter", "regenerate"]
 #: Table Schema type -> the ``datasets`` Value dtype of the column.
 HF_TYPES: dict[str, str] = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool",
                             "date": "date32",
-                            # The configs read the CSV copies, and the datasets CSV loader cannot split a
-                            # cell into a List feature (it refuses the cast): a list column is its CSV text,
-                            # the items joined by the field's delimiter (' | ').
-                            "list": "string"}
+                            # The configs read the CSV copies, and the datasets CSV loader does not decode
+                            # a JSON cell into a List feature: an array column is its CSV text, ["Kiev"].
+                            "array": "string"}
 SPLIT = "train"
 _HEADER = re.compile(r"\A---\n.*?\n---\n\n?", re.DOTALL)
 

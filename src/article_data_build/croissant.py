@@ -214,8 +214,8 @@ def _record_set(table: str, schema: Mapping[str, Any], file_id: str) -> dict[str
         }
         if field.get("description"):
             node["description"] = field["description"]
-        if field["type"] == "list":  # Croissant 1.0: a repeated field of the item type (1.1 says isArray)
-            node["dataType"] = croissant_type(str(field.get("itemType", "string")))
+        if field["type"] == "array":  # Croissant 1.0: a repeated field of its items' type, strings (1.1 says isArray)
+            node["dataType"] = croissant_type("string")
             node["repeated"] = True
         else:
             node["dataType"] = croissant_type(field["type"])

@@ -156,25 +156,14 @@ def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
     return mentions
 
 
-def _aliases(inputs: Inputs, entity: Row, column: str, mentions: list[Row], delimiter: str) -> list[str] | None:
-    """The other printed names of an entity, sorted (a Table Schema ``list``); None when there are none.
+def _aliases(entity: Row, column: str, mentions: list[Row]) -> list[str] | None:
+    """The other printed names of an entity, sorted (a Table Schema ``array``); None when there are none.
 
-    A name holding the list's CSV ``delimiter`` (or blank at either end) would split
-    differently when read back, so it is a problem, never written.
+    Any name reads back the same from CSV, where the cell is a JSON array of the names.
     """
     forms = sorted({m["text"] for m in mentions if m[column] == entity["id"] and m["mention_type"] == "name"}
                    - {entity.get("name")})
-    for form in forms:
-        if delimiter in form or form != form.strip():
-            inputs.problem(*where(entity), f"the printed name {form!r} holds the aliases delimiter {delimiter!r} "
-                           "or blanks at an end; aliases could not be split back from CSV")
     return forms or None
-
-
-def _delimiter(schemas: dict[str, Any], table: str) -> str:
-    """The ``delimiter`` of a table's ``aliases`` list field."""
-    field = next(f for f in schemas[table]["fields"] if f["name"] == "aliases")
-    return str(field.get("delimiter", ","))
 
 
 def build_entities(inputs: Inputs, article: Article,
@@ -188,7 +177,7 @@ def build_entities(inputs: Inputs, article: Article,
     mentions = build_mentions(inputs, article, entities, known, schemas)
 
     def aliases(table: str, row: Row) -> list[str] | None:
-        return _aliases(inputs, row, ENTITY_ID_COLUMNS[table], mentions, _delimiter(schemas, table))
+        return _aliases(row, ENTITY_ID_COLUMNS[table], mentions)
 
     people = [{"person_id": r["id"], "name": r.get("name"), "label": r.get("label") or r.get("name"),
                "aliases": aliases("people", r), "is_pseudonym": r.get("is_pseudonym"),
