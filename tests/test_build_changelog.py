@@ -18,6 +18,7 @@ from article_data_build.changelog import (
     regenerate,
     release_date,
 )
+from article_data_build.errors import BuildError
 from article_data_build.model import BuiltPackage
 from article_data_build.release import kept_releases, published_files, write_release
 from article_data_build.synthetic import scaled_package
@@ -262,12 +263,12 @@ def test_changelog_main_check_reports_only_the_stale_file(tmp_path: Path, capsys
 
 
 def test_changelog_regenerate_refuses_a_file_without_its_markers(tmp_path: Path) -> None:
-    """A file missing the markers for this diff raises ValueError naming the file and the markers."""
+    """A file missing the markers for this diff raises a BuildError naming the file and the markers."""
     root = fake_repo(tmp_path)
     _, _, marker = markers(root)
     text = (root / "DATASHEET.md").read_text()
     (root / "DATASHEET.md").write_text(text.replace("<!-- end corrections -->", ""))
-    with pytest.raises(ValueError, match=rf"DATASHEET.md: the markers <!-- corrections: {marker} --> and "
+    with pytest.raises(BuildError, match=rf"DATASHEET.md: the markers <!-- corrections: {marker} --> and "
                                          r"<!-- end corrections --> are missing"):
         regenerate(root)
 
@@ -279,7 +280,7 @@ def test_changelog_regenerate_compares_with_the_latest_earlier_release(tmp_path:
         files, _ = built_files(replace(current, metadata=dict(current.metadata, version=version)))
         write_release(root, dict(files), version)
     new = ad.Package(root).version
-    with pytest.raises(ValueError, match=rf"CHANGELOG.md: the markers <!-- generated: diff 1.9.10..{new} -->"):
+    with pytest.raises(BuildError, match=rf"CHANGELOG.md: the markers <!-- generated: diff 1.9.10..{new} -->"):
         regenerate(root)
 
 

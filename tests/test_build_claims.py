@@ -11,6 +11,7 @@ from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 import article_data as ad
 from article_data_build.claims import DEFECT_KINDS, defect_kinds_block, main, regenerate
+from article_data_build.errors import BuildError
 
 
 def block(text: str) -> str:
@@ -73,9 +74,9 @@ def test_a_corrected_kind_makes_the_datasheet_stale_until_regenerated(repo: Path
 
 
 def test_a_datasheet_without_the_markers_is_refused(repo: Path) -> None:
-    """Missing markers raise ValueError naming the file and the markers, not a silent skip."""
+    """Missing markers raise a BuildError naming the file and the markers, not a silent skip."""
     text = (repo / "DATASHEET.md").read_text(encoding="utf-8")
     (repo / "DATASHEET.md").write_text(text.replace(DEFECT_KINDS[1], ""), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"DATASHEET.md: the markers <!-- claims: defect kinds --> and "
+    with pytest.raises(BuildError, match=r"DATASHEET.md: the markers <!-- claims: defect kinds --> and "
                                          r"<!-- end claims --> are missing"):
         regenerate(repo)

@@ -13,7 +13,6 @@ and quotation spans with (or, failing that, the same name).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
@@ -24,6 +23,7 @@ from article_data import Package
 from article_data._vocabulary import ENTITY_ID_COLUMNS, MARKED_TYPES
 from .layout import ROOT
 from .model import MutableRow as Row
+from .blocks import replace_block, run_generator
 
 PASSES = ROOT / "annotations" / "agreement"
 DATASHEET = ROOT / "DATASHEET.md"
@@ -174,23 +174,12 @@ def report() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="exit 1 if DATASHEET.md's section is stale")
-    args = parser.parse_args(argv)
-    text = DATASHEET.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        print(f"agreement: {DATASHEET} lacks the markers {START} ... {END}", file=sys.stderr)
-        return 1
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    updated = f"{head}{START}\n{report()}\n{END}{tail}"
-    if args.check:
-        if updated != text:
-            print("agreement: DATASHEET.md is stale; run `python -m article_data_build.agreement`", file=sys.stderr)
-            return 1
-        return 0
-    DATASHEET.write_text(updated, encoding="utf-8")
-    return 0
+    def regenerate(root: Path) -> dict[Path, str]:
+        datasheet = root / DATASHEET.name
+        return {datasheet: replace_block(datasheet.read_text(encoding="utf-8"), START, END, report(), datasheet)}
+
+    return run_generator("agreement", "Write the agreement table of the two passes into DATASHEET.md.", regenerate,
+                         argv)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -29,6 +28,7 @@ from article_data._annotations import Annotations, load_annotations
 from article_data._score import score
 from article_data._vocabulary import CLOSING_MARK, OPENING_MARK
 from .layout import ROOT
+from .blocks import replace_block, run_generator
 
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- baseline:start -->", "<!-- baseline:end -->"
@@ -118,23 +118,12 @@ def report(ann: Annotations) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="exit 1 if DATASHEET.md's section is stale")
-    args = parser.parse_args(argv)
-    text = DATASHEET.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        print(f"baseline: {DATASHEET} lacks the markers {START} ... {END}", file=sys.stderr)
-        return 1
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    updated = f"{head}{START}\n{report(load_annotations(Package(ROOT)))}\n{END}{tail}"
-    if args.check:
-        if updated != text:
-            print("baseline: DATASHEET.md is stale; run `python -m article_data_build.baseline`", file=sys.stderr)
-            return 1
-        return 0
-    DATASHEET.write_text(updated, encoding="utf-8")
-    return 0
+    def regenerate(root: Path) -> dict[Path, str]:
+        datasheet = root / DATASHEET.name
+        block = report(load_annotations(Package(root)))
+        return {datasheet: replace_block(datasheet.read_text(encoding="utf-8"), START, END, block, datasheet)}
+
+    return run_generator("baseline", "Score the baseline and write its numbers into DATASHEET.md.", regenerate, argv)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from article_data._diff import PackageDiff, RowChange, TableDiff, diff_packages
 
 from .release import kept_releases
 from .layout import ROOT
+from .blocks import replace_block
 
 __all__ = ["changelog_block", "datasheet_block", "regenerate", "release_date"]
 
@@ -152,14 +153,6 @@ def datasheet_block(old: Package, new: Package, diff: PackageDiff | None = None)
     return "\n".join(lines)
 
 
-def _replace_block(text: str, start: str, end: str, block: str, where: Path) -> str:
-    if start not in text or end not in text:
-        raise ValueError(f"{where}: the markers {start} and {end} are missing")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    return f"{head}{start}\n{block}\n{end}{tail}"
-
-
 def regenerate(root: Path) -> dict[Path, str]:
     """CHANGELOG.md and DATASHEET.md with their generated blocks for the current version, by path."""
     kept = kept_releases(root)
@@ -172,9 +165,9 @@ def regenerate(root: Path) -> dict[Path, str]:
     marker = f"diff {old.version}..{new.version}"
     diff = diff_packages(old, new)  # once, for both documents
     return {
-        changelog: _replace_block(changelog.read_text(encoding="utf-8"), f"<!-- generated: {marker} -->",
+        changelog: replace_block(changelog.read_text(encoding="utf-8"), f"<!-- generated: {marker} -->",
                                   "<!-- end generated -->", changelog_block(old, new, diff), changelog),
-        datasheet: _replace_block(datasheet.read_text(encoding="utf-8"), f"<!-- corrections: {marker} -->",
+        datasheet: replace_block(datasheet.read_text(encoding="utf-8"), f"<!-- corrections: {marker} -->",
                                   "<!-- end corrections -->", datasheet_block(old, new, diff), datasheet),
     }
 

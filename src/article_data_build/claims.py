@@ -13,14 +13,13 @@ examples taken from the rows (a test fails while it is stale).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from article_data import Package
-from .layout import ROOT
+from .blocks import replace_block, run_generator
 
 __all__ = ["DEFECT_KINDS", "defect_kinds_block", "regenerate"]
 
@@ -70,15 +69,6 @@ def defect_kinds_block(kinds: Sequence[str], rows: Sequence[Mapping[str, Any]]) 
     return "\n".join(lines)
 
 
-def _replace(text: str, markers: tuple[str, str], block: str, where: Path) -> str:
-    start, end = markers
-    if start not in text or end not in text.split(start, 1)[1]:
-        raise ValueError(f"{where}: the markers {start} and {end} are missing; add them where the block belongs")
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    return f"{head}{start}\n{block}\n{end}{tail}"
-
-
 def regenerate(root: Path) -> dict[Path, str]:
     """DATASHEET.md with its generated claims for the package in ``root``, by path."""
     defects = Package(root).load("defects")
@@ -86,28 +76,14 @@ def regenerate(root: Path) -> dict[Path, str]:
     rows = [{"defect_id": str(d), "kind": str(k), "text": str(t)}
             for d, k, t in zip(defects["defect_id"], defects["kind"], defects["text"], strict=True)]
     datasheet = root / "DATASHEET.md"
-    return {datasheet: _replace(datasheet.read_text(encoding="utf-8"), DEFECT_KINDS,
-                                defect_kinds_block(kinds, rows), datasheet)}
+    return {datasheet: replace_block(datasheet.read_text(encoding="utf-8"), *DEFECT_KINDS,
+                                     defect_kinds_block(kinds, rows), datasheet)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m article_data_build.claims [--check]``: write (or check) the generated claims."""
-    parser = argparse.ArgumentParser(prog="python -m article_data_build.claims",
-                                     description="Regenerate the claims DATASHEET.md makes about the rows.")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
-    parser.add_argument("--root", type=Path, default=ROOT)
-    args = parser.parse_args(argv)
-    stale = []
-    for path, text in regenerate(args.root).items():
-        if path.read_text(encoding="utf-8") != text:
-            stale.append(path)
-            if not args.check:
-                path.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        print(f"stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.claims`",
-              file=sys.stderr)
-        return 1
-    return 0
+    return run_generator("claims", "Regenerate the claims DATASHEET.md makes about the rows.",
+                         regenerate, argv)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ and the page's caps (a test fails while it is stale).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,8 @@ from article_data import _archive, _bounds
 from article_data._descriptor import LIMITS
 from article_data._render import page, sections, segments
 
-from .layout import README, ROOT
+from .blocks import replace_block, run_generator
+from .layout import README
 
 __all__ = ["MARKERS", "limits_block", "regenerate"]
 
@@ -59,29 +59,14 @@ def limits_block() -> str:
     return "\n".join(lines)
 
 
-def regenerate(root: Path, *, check: bool = False) -> bool:
-    """Rewrite (or, with ``check``, compare) the README's block; return whether it was current."""
+def regenerate(root: Path) -> dict[Path, str]:
+    """The README with its block of caps computed anew."""
     path = root / README
-    text = path.read_text(encoding="utf-8")
-    start, end = MARKERS
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    new = f"{head}{start}\n{limits_block()}\n{end}{tail}"
-    if not check and new != text:
-        path.write_text(new, encoding="utf-8")
-    return new == text
+    return {path: replace_block(path.read_text(encoding="utf-8"), *MARKERS, limits_block(), path)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m article_data_build.limits", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the README's block is stale")
-    args = parser.parse_args(argv)
-    current = regenerate(ROOT, check=args.check)
-    if args.check and not current:
-        print(f"limits: the block in {README} is stale; run python -m article_data_build.limits", file=sys.stderr)
-        return 1
-    return 0
+    return run_generator("limits", "Write the caps on untrusted input into README.md.", regenerate, argv)
 
 
 if __name__ == "__main__":
