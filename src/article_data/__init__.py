@@ -28,7 +28,6 @@ from ._errors import (
 from ._lazy import LazyModule
 from ._package import Package, Tables
 from ._names import Format
-from ._verification import Verification
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -39,14 +38,17 @@ if TYPE_CHECKING:
     import spacy.tokens as spacy_tokens
 
     from . import _diff, _releases
+    from . import _verification
     from ._diff import PackageDiff
     from ._problem import Problem
+    from ._verification import Verification
     from ._releases import Release
     from ._render import render_html
 
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
     _diff = LazyModule("article_data._diff")
+    _verification = LazyModule("article_data._verification")
     _releases = LazyModule("article_data._releases")
     duckdb = LazyModule("duckdb")
     pd = LazyModule("pandas")
@@ -98,6 +100,10 @@ def __getattr__(name: str) -> object:
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
+    if name == "Verification":  # what verify() returns (dataclasses load with it, not at import)
+        from ._verification import Verification
+
+        return Verification
     if name == "PackageDiff":  # what diff() returns, importable (the diff module loads on first use)
         from ._diff import PackageDiff
 
@@ -162,7 +168,7 @@ def path(name: str | None = None, *, format: Format = "parquet") -> Path:
     return _default_package().path(name, format=format)
 
 
-def verify() -> "Verification":
+def verify() -> "_verification.Verification":
     """Check size and sha256 of every bundled file, and say which release it is; see :meth:`Package.verify`."""
     return _default_package().verify()
 

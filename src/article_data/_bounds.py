@@ -15,6 +15,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -60,8 +62,12 @@ def _check_footer(file: pq.ParquetFile, size: int) -> None:
                          f"most {bytes_cap}")
 
 
-def _expanded_size(table: pa.Table) -> int:
-    """The bytes the dictionary-encoded string columns of ``table`` take once expanded, computed without expanding."""
+def _expanded_size(table: pa.Table, cap: int) -> int:
+    """The bytes the dictionary-encoded string columns of ``table`` take once expanded, computed without expanding.
+
+    A chunk whose longest value times its length stays under ``cap`` is counted by that bound
+    (no per-row work); only a chunk that could pass the cap is summed exactly.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -73,23 +79,33 @@ def _expanded_size(table: pa.Table) -> int:
             if len(chunk) == 0 or len(chunk.dictionary) == 0:
                 continue
             lengths = pc.binary_length(chunk.dictionary)
-            total += int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
+            bound = int(pc.max(lengths).as_py() or 0) * len(chunk)
+            total += bound if total + bound <= cap else int(pc.sum(pc.take(lengths, chunk.indices)).as_py() or 0)
     return total
 
 
-def read_parquet(data: bytes) -> pa.Table:
-    """Parse Parquet bytes into an Arrow table, every decode bounded by caps tied to ``len(data)``."""
+def read_parquet(data: bytes, strings: Sequence[str]) -> pa.Table:
+    """Parse Parquet bytes into an Arrow table, every decode bounded by caps tied to ``len(data)``.
+
+    ``strings`` are the columns the Table Schema types as strings: they are read as
+    dictionaries, so their expanded size is known before they are expanded.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     size = len(data)
     limits = {"thrift_string_size_limit": max(size, 1 << 16), "thrift_container_size_limit": 100_000}
-    probe = pq.ParquetFile(pa.BufferReader(data), **limits)
-    _check_footer(probe, size)
-    strings = [f.name for f in probe.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=strings, **limits)
+    file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=list(strings),
+                          **limits)
+    _check_footer(file, size)  # the footer is parsed; no page has been read yet
+    stored = [f.name for f in file.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    unexpected = sorted(set(stored) - set(strings))
+    if unexpected:  # it would be expanded unbounded, and is not what the schema says anyway
+        raise ValueError(f"column {unexpected[0]!r} is stored as text where its Table Schema gives another type")
     table = file.read()
-    expanded, cap = _expanded_size(table), _decoded_cap(size)
+    table.validate(full=True)  # invalid UTF-8, checked on the dictionaries: before anything is expanded
+    cap = _decoded_cap(size)
+    expanded = _expanded_size(table, cap)
     if expanded > cap:
         raise ValueError(f"its string columns decode to {expanded} bytes; a file of {size} bytes may decode to at "
                          f"most {cap}")
@@ -99,13 +115,14 @@ def read_parquet(data: bytes) -> pa.Table:
 def check_values(table: pa.Table) -> None:
     """Raise ``ValueError`` naming the column unless every value is usable.
 
-    Valid UTF-8, no null in a column its schema requires (its Arrow field is not
+    No null in a column its schema requires (its Arrow field is not
     nullable), dates that ``datetime.date`` holds, finite numbers.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    table.validate(full=True)  # invalid UTF-8 in a string column, offsets out of range
+    # UTF-8 is checked where the bytes are decoded: pyarrow's CSV reader checks it, read_parquet validates
+    # the dictionaries before they are expanded.
     for field, column in zip(table.schema, table.columns):
         if not field.nullable and column.null_count:
             raise ValueError(f"column {field.name!r} holds {column.null_count} empty value(s); its schema requires "
