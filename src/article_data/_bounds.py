@@ -84,20 +84,27 @@ def _expanded_size(table: pa.Table, cap: int) -> int:
     return total
 
 
-def read_parquet(data: bytes, strings: Sequence[str]) -> pa.Table:
+def read_parquet(data: bytes, names: Sequence[str], strings: Sequence[str]) -> pa.Table:
     """Parse Parquet bytes into an Arrow table, every decode bounded by caps tied to ``len(data)``.
 
-    ``strings`` are the columns the Table Schema types as strings: they are read as
-    dictionaries, so their expanded size is known before they are expanded.
+    ``names`` are the Table Schema's columns, which the file must hold in order; ``strings``
+    those it types as strings: they are read as dictionaries, so their expanded size is
+    known before they are expanded.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     size = len(data)
     limits = {"thrift_string_size_limit": max(size, 1 << 16), "thrift_container_size_limit": 100_000}
-    file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=list(strings),
-                          **limits)
+    try:
+        file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=list(strings),
+                              **limits)
+    except KeyError:  # a string column of the schema is not in the file: say which columns it has
+        found = pq.ParquetFile(pa.BufferReader(data), **limits).schema_arrow.names
+        raise ValueError(f"expected the columns {list(names)}, found {found}") from None
     _check_footer(file, size)  # the footer is parsed; no page has been read yet
+    if file.schema_arrow.names != list(names):
+        raise ValueError(f"expected the columns {list(names)}, found {file.schema_arrow.names}")
     stored = [f.name for f in file.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     unexpected = sorted(set(stored) - set(strings))
     if unexpected:  # it would be expanded unbounded, and is not what the schema says anyway

@@ -25,7 +25,7 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
     fields = list(schema.fields)
     arrow = arrow_schema(fields)
     if fmt == "parquet":
-        table = read_parquet(data, [f["name"] for f in fields if f["type"] == "string"])
+        table = read_parquet(data, list(schema.names), [f["name"] for f in fields if f["type"] == "string"])
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
