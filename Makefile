@@ -34,6 +34,8 @@ $(TOOLS_STAMP): requirements-tools.lock
 	rm -rf $(TOOLS_VENV)
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.lock
+	@for tool in reuse cffconvert; do test -x $(TOOLS_VENV)/bin/$$tool || { \
+	  echo "requirements-tools.lock installed no $$tool (expected $(TOOLS_VENV)/bin/$$tool); restore the lock from git or re-pin it with make lock-tools" >&2; exit 1; }; done
 	touch $(TOOLS_STAMP)
 
 tools: $(TOOLS_STAMP)
@@ -88,8 +90,14 @@ browser:
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^article-data' > requirements.lock
 
-lock-tools: $(TOOLS_STAMP)
-	$(TOOLS_VENV)/bin/python -m pip freeze > requirements-tools.lock
+# Re-pin the tool venv: a fresh venv with the latest reuse and cffconvert, frozen (refused if either is missing).
+lock-tools:
+	rm -rf $(TOOLS_VENV)
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check reuse cffconvert
+	$(TOOLS_VENV)/bin/python -m pip freeze > requirements-tools.lock.new
+	grep -q '^reuse==' requirements-tools.lock.new && grep -q '^cffconvert==' requirements-tools.lock.new
+	mv requirements-tools.lock.new requirements-tools.lock
 
 clean:
 	rm -rf $(VENV) $(TOOLS_VENV) $(V2_VENV) $(NPM_DIR)/node_modules .build dist .pytest_cache .mypy_cache .hypothesis
