@@ -213,6 +213,42 @@ def test_a_dictionary_column_that_decodes_to_gigabytes_is_refused_unexpanded(tmp
     assert all("decode to" in line or "may decode" in line for line in refused(lines)[:2]), lines
 
 
+@SETTINGS
+@given(rows=st.integers(60_000, 120_000), length=st.integers(20_000, 60_000))
+def test_a_delta_encoded_column_that_decodes_to_gigabytes_is_refused_unexpanded(tmp_path: Path, rows: int,
+                                                                                length: int) -> None:
+    """DELTA_BYTE_ARRAY pages (each value the previous one's prefix, a few bytes a row) decoding to gigabytes."""
+    root = fork_copy(tmp_path)
+    sink, batch = io.BytesIO(), places_table(2_000, "x" * length, 16)
+    # Written a batch at a time into one row group, so this process never holds the gigabytes either.
+    with pq.ParquetWriter(sink, batch.schema, compression="zstd", use_dictionary=False,
+                          column_encoding={"name": "DELTA_BYTE_ARRAY"}) as writer:
+        for start in range(0, rows, len(batch)):
+            ids = pa.array([f"p{start + i}" for i in range(len(batch))])
+            writer.write_table(batch.set_column(0, "place_id", ids), row_group_size=1 << 30)
+    declare(root, "data/places.parquet", sink.getvalue())
+    lines = attempt(root, "load", "sql", "validate")
+    assert all("'name' may decode to" in line for line in refused(lines)[:2]), lines
+
+
+@SETTINGS
+@given(rows=st.integers(20_000, 60_000), items=st.integers(5, 20), length=st.integers(10_000, 40_000))
+def test_a_list_column_that_decodes_to_gigabytes_is_refused_before_a_page_is_decoded(
+        tmp_path: Path, rows: int, items: int, length: int) -> None:
+    """Aliases lists whose every item points at one long dictionary value: no reader may expand them, so refused."""
+    root = fork_copy(tmp_path)
+    table = places_table(rows, "Kyiv", rows)
+    # The items are one dictionary value, so this process never expands them either.
+    item = pa.DictionaryArray.from_arrays(pa.array([0] * (rows * items), pa.int32()), pa.array(["y" * length]))
+    aliases = pa.ListArray.from_arrays(pa.array(range(0, rows * items + 1, items), pa.int32()), item)
+    table = table.set_column(table.schema.get_field_index("aliases"), "aliases", aliases)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd", use_dictionary=True, store_schema=False)
+    declare(root, "data/places.parquet", sink.getvalue())
+    lines = attempt(root, "load", "sql", "validate")
+    assert all("'aliases' may decode to" in line for line in refused(lines)[:2]), lines
+
+
 def patch_rows(data: bytes, old: int, new: int) -> bytes:
     """A Parquet file whose footer declares ``new`` rows where it held ``old`` (every varint of the count)."""
     def varint(value: int) -> bytes:

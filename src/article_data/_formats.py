@@ -16,18 +16,28 @@ from typing import Any
 from ._hashes import hex_digest
 from ._types import enum_of, pandas_metadata, stored_schema
 
-__all__ = ["PARQUET_OPTIONS", "QUOTING_COLUMNS", "Row", "csv_bytes", "parquet_bytes", "table_metadata"]
+__all__ = ["PARQUET_OPTIONS", "QUOTING_COLUMNS", "Row", "csv_bytes", "parquet_bytes", "table_metadata", "writer_options"]
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 9,
-    "use_dictionary": True,
     "write_statistics": True,
     "version": "2.6",
     "write_page_checksum": True,  # CRC32 per page: damage is caught even by load(verify=False)
 }
 
 Row = Mapping[str, Any]
+
+
+def writer_options(fields: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """:data:`PARQUET_OPTIONS` for a table of ``fields``: only enum columns dictionary-encoded.
+
+    An enum's dictionary is small and read as is; any other column stored as a
+    dictionary would have to be bounded by its longest value times its rows, or hashed
+    back into a dictionary, before a reader that trusts no file may decode it
+    (:mod:`article_data._bounds`), so those are stored plain.
+    """
+    return {**PARQUET_OPTIONS, "use_dictionary": [f["name"] for f in fields if enum_of(f) is not None]}
 
 
 def _csv_cell(value: Any) -> str:
@@ -154,5 +164,5 @@ def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
             columns[field.name] = pa.array(values, type=field.type)
     table = pa.table(columns, schema=schema)
     sink = io.BytesIO()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    pq.write_table(table, sink, **writer_options(fields))
     return sink.getvalue()

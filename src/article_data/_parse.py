@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._bounds import check_values, read_parquet
-from ._types import arrow_schema, is_list, parse_arrays
+from ._types import arrow_schema, enum_of, is_list, parse_arrays
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -14,9 +14,12 @@ if TYPE_CHECKING:
 __all__ = ["parse_table"]
 
 
-def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
+def parse_table(data: bytes, fmt: str, schema: TableSchema, *, enum_dictionaries: bool = False) -> pa.Table:
     """Parse a file's (already checked) bytes into an Arrow table with exactly the schema's columns and types.
 
+    With ``enum_dictionaries``, an enum column the file stores as a dictionary stays one
+    (its values are checked against the enum when it becomes a ``category``), which spares
+    expanding it to strings only to encode it again.
     Every decode is bounded and every value checked (:mod:`article_data._bounds`).
     Raises whatever pyarrow raises on damaged input, or ``ValueError``; the caller names the file.
     """
@@ -49,6 +52,10 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema) -> pa.Table:
         raise ValueError(f"expected the columns {list(schema.names)}, found {table.column_names}")
     if fmt == "csv":
         table = parse_arrays(table, fields)
+    if enum_dictionaries:
+        arrow = pa.schema([pa.field(a.name, pa.dictionary(pa.int32(), pa.string()), nullable=a.nullable)
+                           if enum_of(f) is not None and pa.types.is_dictionary(c.type) else a
+                           for f, a, c in zip(fields, arrow, table.columns)])
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
     check_values(table)

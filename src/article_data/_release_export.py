@@ -122,13 +122,13 @@ def _table_bytes(frame: pd.DataFrame, fields: list[dict[str, Any]], schema: pa.S
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from ._formats import PARQUET_OPTIONS
+    from ._formats import writer_options
 
     union = pd.DataFrame({f["name"]: _column(frame, f) for f in fields}, index=pd.RangeIndex(len(frame)))
     table = pa.Table.from_pandas(union, schema=schema, preserve_index=False)
     table = table.replace_schema_metadata({**(schema.metadata or {}), **(table.schema.metadata or {})})
     sink = io.BytesIO()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    pq.write_table(table, sink, **writer_options(fields))
     return sink.getvalue()
 
 

@@ -25,15 +25,16 @@ def _unreadable(reader: Reader, name: str, resource: Resource, why: str) -> Arti
                             f"{name!r} ({why}). Run `article-data verify` to check the files. {FIX}")
 
 
-def table_arrow(reader: Reader, name: str, resource: Resource, data: bytes) -> pa.Table:
-    """Parse a table file's checked bytes into an Arrow table typed by its schema."""
+def table_arrow(reader: Reader, name: str, resource: Resource, data: bytes, *,
+                enum_dictionaries: bool = False) -> pa.Table:
+    """Parse a table file's checked bytes into an Arrow table typed by its schema (see :func:`parse_table`)."""
     import pyarrow as pa
 
     from ._parse import parse_table
 
     schema = reader.schema(name)
     try:
-        return parse_table(data, resource.format, schema)
+        return parse_table(data, resource.format, schema, enum_dictionaries=enum_dictionaries)
     except (pa.ArrowException, ValueError, OSError, OverflowError, MemoryError) as exc:  # what damaged input raises
         raise _unreadable(reader, name, resource, f"{type(exc).__name__}: {exc}") from None
 
@@ -42,7 +43,7 @@ def table_frame(reader: Reader, name: str, resource: Resource, data: bytes) -> p
     """Parse a table file's checked bytes into the documented DataFrame."""
     from ._types import arrow_to_pandas
 
-    table = table_arrow(reader, name, resource, data)
+    table = table_arrow(reader, name, resource, data, enum_dictionaries=True)
     try:
         return arrow_to_pandas(table, list(reader.schema(name).fields))
     except ValueError as exc:  # a value outside its enum

@@ -202,10 +202,14 @@ def arrow_to_pandas(table: pa.Table, fields: Sequence[Field]) -> pd.DataFrame:
 
 
 def _python_lists(column: pa.ChunkedArray) -> pd.Series:
-    """A list column as an ``object`` Series of Python lists, None where missing."""
+    """A list column as an ``object`` Series of Python lists, None where missing.
+
+    Built through ``numpy.fromiter``: ``pandas.Series(list_of_lists)`` inspects the nested lists first.
+    """
+    import numpy as np
     import pandas as pd
 
-    return pd.Series(column.to_pylist(), dtype=object)
+    return pd.Series(np.fromiter(column.to_pylist(), dtype=object, count=len(column)), dtype=object, copy=False)
 
 
 #: Dtypes and Arrow enum arrays, built once per process (pandas validates categories on creation).
@@ -232,7 +236,14 @@ def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> p
     import pandas as pd
     import pyarrow.compute as pc
 
+    import pyarrow as pa
+
     values, dtype = _enum_types(enum)
+    if pa.types.is_dictionary(column.type):
+        if all(chunk.dictionary.equals(values) for chunk in column.chunks):  # as the writer stores it
+            indices = pa.chunked_array([chunk.indices for chunk in column.chunks], type=column.type.index_type)
+            return pd.Categorical.from_codes(indices.fill_null(-1).to_numpy(), dtype=dtype)
+        column = column.cast(pa.string())
     codes = pc.index_in(column, value_set=values)
     outside = codes.null_count - column.null_count
     if outside:

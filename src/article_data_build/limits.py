@@ -48,9 +48,10 @@ def limits_block() -> str:
                           "the end record before the directory is parsed)"),
         ("a zip member", f"{_size(_archive.MEMBER_LIMIT)} uncompressed, at most {_archive.MAX_RATIO}:1 compressed, "
                          "no two members sharing bytes"),
-        ("a Parquet file", f"at most {_bounds.ROWS_PER_BYTE} row per byte of the file; decodes (pages and "
-                           f"dictionaries expanded) to at most {_bounds.DECODED_PER_BYTE} times its size or "
-                           f"{_size(_bounds.DECODED_FLOOR)}, whichever is more"),
+        ("a Parquet file", "footer and every page header checked before a page is decoded; decodes (pages, "
+                           f"dictionaries expanded, {_bounds.VALUE_BYTES} bytes per value of every row) to at most "
+                           f"{_bounds.DECODED_PER_BYTE} times its size or {_size(_bounds.DECODED_FLOOR)}, whichever "
+                           "is more"),
         ("values", "valid UTF-8, no null in a required column, dates in the years 1-9999, finite numbers"),
         ("the page", f"at most {page.MAX_SPANS:,} marks, nested at most {segments.MAX_DEPTH} deep, crossing at most "
                      f"{sections.CROSSINGS_PER_ITEM} paragraph boundaries per mark and paragraph"),
