@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import PACKAGE_FILES, ROOT
+from helpers import PACKAGE_FILES, ROOT, as_fork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -214,7 +214,7 @@ def test_fuzz_mutated_descriptor_raises_only_article_data_errors(workdir: Path) 
 @given(name=st.text(min_size=0, max_size=40) | st.from_regex(r"[a-z0-9._-]{1,20}", fullmatch=True))
 def _fuzz_resource_names(workdir: Path, name: str) -> None:
     TRIED["resource name"].add(name)
-    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    descriptor = as_fork(json.loads(json.dumps(DESCRIPTOR)))
     for resource in [*descriptor["resources"], *descriptor.get("files", [])]:
         if resource["name"] in ("places", "places_parquet"):
             resource["name"] = resource["name"].replace("places", name, 1)
