@@ -14,6 +14,7 @@ import test_files
 import test_fuzz
 import test_hostile
 import test_output
+import test_pages
 import test_sql
 import test_tableschema
 import test_untrusted
@@ -38,6 +39,15 @@ def number(n: int) -> str:
     return f"{n:,}"
 
 
+def section_tests(module: object, heading: str) -> int:
+    """The test functions under a ``# -- heading ---`` comment of a module's source, up to the next heading."""
+    import inspect
+
+    source = inspect.getsource(module)  # type: ignore[arg-type]
+    section = source.split(f"# -- {heading}", 1)[1].split("\n# -- ", 1)[0]
+    return len(re.findall(r"^def test_", section, flags=re.M))
+
+
 #: A phrase that picks the row -> the count it must quote, computed from the tests themselves.
 EXPECTED = {
     "a missing file — in each of the": lambda: number(len(test_hostile.FILES) * (len(test_hostile.FAULTS) + 1)),
@@ -46,7 +56,9 @@ EXPECTED = {
                                                     for f in ("parquet", "csv")),
     "hostile zips: a member declaring": lambda: f"5 × {test_untrusted.SETTINGS.max_examples}",
     "random header mutations of the 1.1.0 zip": lambda: number(test_untrusted.MUTATIONS),
-    "Parquet with its hash declared": lambda: f"5 × {test_untrusted.SETTINGS.max_examples}",
+    "Parquet with its hash declared": lambda: (f"{section_tests(test_untrusted, 'Parquet whose hash matches')} × "
+                                               f"{test_untrusted.SETTINGS.max_examples}"),
+    "Parquet page headers set at random": lambda: (f"{test_pages.GARBLED} + {len(test_pages.CUTS) + len(test_pages.CREATED_BY) + test_pages.SINGLE_CASES}"),
     "copies breaking the contract": lambda: number(len(test_untrusted.STRUCTURE)),
     "nested quotations (30 to 1,500 deep)": lambda: f"{test_untrusted.SETTINGS.max_examples} / 4",
     "a copy claiming 1.1.0 with a rehashed edit": lambda: f"1 / {2 * len(test_untrusted.KEPT)}",
