@@ -102,9 +102,12 @@ CREATED_BY = {
     "parquet-mr version 1.12.3 (build y)": False,
     "parquet-mr": True,
     "parquet-rs version 53.0.0": False,
+    " parquet-mr version 1.2.8": True,  # readers strip the name before they compare it
+    "PARQUET-MR version 1.2.8": True,
 }
-#: The hand-made cases besides those: a chunk outside the file, a patched row count.
-SINGLE_CASES = 2
+#: The hand-made cases besides those: a chunk outside the file, a patched row count, a fixed-width leaf, a list
+#: of lists, a header with two sub-headers, row groups sharing a chunk's bytes, a row group with an extra chunk.
+SINGLE_CASES = 7
 
 
 @settings(max_examples=GARBLED, deadline=None, derandomize=True)
@@ -183,3 +186,78 @@ def test_every_column_of_each_writer_is_bounded_above_what_it_decodes_to() -> No
         read = pq.read_table(io.BytesIO(data))
         for name in ("id", "kind"):
             assert pages[name].decoded_bound() >= read.column(name).combine_chunks().buffers()[2].size, (name, options)
+
+
+def test_a_fixed_width_leaf_is_refused() -> None:
+    """FIXED_LEN_BYTE_ARRAY, which no Table Schema column is stored as: every null slot would take its width."""
+    data = written(pa.table({"a": pa.array([None] * 100, pa.binary(10_000))}))
+    with pytest.raises(ValueError, match="'a' is stored as FIXED_LEN_BYTE_ARRAY"):
+        column_pages(data, pq.ParquetFile(io.BytesIO(data)).metadata)
+
+
+def test_a_list_of_lists_is_refused() -> None:
+    """Nesting deeper than a list of values: each level costs offsets per row, whatever the pages hold."""
+    data = written(pa.table({"a": pa.array([[["x"]]] * 10, pa.list_(pa.list_(pa.string())))}))
+    with pytest.raises(ValueError, match="'a' is nested deeper than a list of values"):
+        column_pages(data, pq.ParquetFile(io.BytesIO(data)).metadata)
+
+
+def compact_i32(field_delta: int, value: int) -> bytes:
+    """A Thrift compact i32 field (short form) with its zigzag varint."""
+    zigzag, out = (value << 1) ^ (value >> 31), bytearray([field_delta << 4 | 5])
+    while True:
+        out.append(zigzag & 0x7F | (0x80 if zigzag > 0x7F else 0))
+        zigzag >>= 7
+        if not zigzag:
+            return bytes(out)
+
+
+@pytest.mark.parametrize(("page_type", "values"), [(0, 200_000_000), (2, 1)])
+def test_a_header_with_two_sub_headers_counts_the_one_its_type_selects(page_type: int, values: int) -> None:
+    """A data page header that also carries a dictionary sub-header: the values are the data page's, as a reader
+    decodes them (a last-wins merge saw 1 value where Arrow decodes 200 million)."""
+    header = (compact_i32(1, page_type) + compact_i32(1, 10) + compact_i32(1, 10)
+              + bytes([2 << 4 | 12]) + compact_i32(1, 200_000_000) + b"\0"      # field 5: data_page_header
+              + bytes([2 << 4 | 12]) + compact_i32(1, 1) + b"\0" + b"\0")      # field 7: dictionary_page_header
+    assert _page_header(_Reader(header, 0, len(header)))["values"] == values
+
+
+class Group:
+    """A row group's metadata as column_pages reads it, with its chunks chosen by the test."""
+
+    def __init__(self, rows: int, chunks: list[object]) -> None:
+        self.num_rows, self._chunks, self.num_columns = rows, chunks, len(chunks)
+
+    def column(self, index: int) -> object:
+        return self._chunks[index]
+
+
+class Footer:
+    """A footer whose row groups are the test's, everything else the real file's."""
+
+    def __init__(self, real: pq.FileMetaData, groups: list[Group]) -> None:
+        self._real, self._groups = real, groups
+        self.num_row_groups, self.created_by, self.schema = len(groups), real.created_by, real.schema
+        self.num_columns = real.num_columns
+
+    def row_group(self, index: int) -> Group:
+        return self._groups[index]
+
+
+def test_row_groups_sharing_a_chunks_bytes_are_refused_before_the_walk() -> None:
+    """Thousands of row groups pointing at one chunk would be walked (and decoded) thousands of times."""
+    data = written(sample_table(100), row_group_size=50)
+    real = pq.ParquetFile(io.BytesIO(data)).metadata
+    first = real.row_group(0)
+    chunks = [first.column(i) for i in range(real.num_columns)]
+    with pytest.raises(ValueError, match="share bytes"):
+        column_pages(data, Footer(real, [Group(50, chunks), Group(50, chunks)]))  # type: ignore[arg-type]
+
+
+def test_a_row_group_with_more_chunks_than_the_schema_is_refused() -> None:
+    """pyarrow aborts the process on a chunk index past the schema's: refused before any is read."""
+    data = written(sample_table(10))
+    real = pq.ParquetFile(io.BytesIO(data)).metadata
+    chunks = [real.row_group(0).column(i) for i in range(real.num_columns)]
+    with pytest.raises(ValueError, match="holds 5 column chunks; its schema has 4"):
+        column_pages(data, Footer(real, [Group(10, [*chunks, chunks[0]])]))  # type: ignore[arg-type]

@@ -49,6 +49,9 @@ def _check_footer(file: pq.ParquetFile, size: int) -> None:
     rows = total = 0
     for index in range(meta.num_row_groups):
         group = meta.row_group(index)
+        if group.num_columns != meta.num_columns:  # pyarrow aborts the process on a column index past the schema's
+            raise ValueError(f"row group {index} holds {group.num_columns} column chunks; the schema has "
+                             f"{meta.num_columns}")
         if group.num_rows < 0:
             raise ValueError(f"row group {index} declares {group.num_rows} rows")
         rows += group.num_rows

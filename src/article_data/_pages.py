@@ -145,27 +145,32 @@ class _Reader:
         return None
 
 
+#: The sub-header a reader decodes for each page type (PageHeader fields 5, 7, 8), and its fields.
+_SUB_HEADERS = {_DATA_PAGE: 5, _DICTIONARY_PAGE: 7, _DATA_PAGE_V2: 8}
+_SUB_FIELDS = {5: {1: "values", 2: "encoding"}, 7: {1: "values", 2: "encoding"}, 8: {1: "values", 4: "encoding"}}
+
+
 def _page_header(reader: _Reader) -> dict[str, int]:
-    """The fields of a PageHeader the bounds need: type, sizes, values and encoding (last value wins, as in Thrift)."""
-    header: dict[str, int] = {}
+    """The fields of a PageHeader the bounds need: type, sizes, and the values and encoding of the sub-header
+    its type selects, as a reader decodes it (a header may carry others; the last value of a field wins)."""
     top = {1: "type", 2: "uncompressed", 3: "compressed"}
-    nested = {5: {1: "values", 2: "encoding"}, 7: {1: "values", 2: "encoding"}, 8: {1: "values", 4: "encoding"}}
+    header: dict[str, int] = {}
+    subs: dict[int, dict[str, int]] = {}
     for field, kind in reader.fields():
         if field in top:
             value = reader.integer(kind)
             if value is not None:
                 header[top[field]] = value
-        elif field in nested and kind == _STRUCT:
+        elif field in _SUB_FIELDS and kind == _STRUCT:
+            sub = subs.setdefault(field, {})
             for inner, inner_kind in reader.fields():
-                if inner in nested[field]:
-                    value = reader.integer(inner_kind)
-                    if value is not None:
-                        header[nested[field][inner]] = value
-                else:
+                if inner not in _SUB_FIELDS[field]:
                     reader.skip(inner_kind, 2)
+                elif (value := reader.integer(inner_kind)) is not None:
+                    sub[_SUB_FIELDS[field][inner]] = value
         else:
             reader.skip(kind, 1)
-    return header
+    return {**header, **subs.get(_SUB_HEADERS.get(header.get("type", -1), 0), {})}
 
 
 def _chunk_range(chunk: pq.ColumnChunkMetaData, size: int) -> tuple[int, int]:
@@ -182,48 +187,89 @@ def _chunk_range(chunk: pq.ColumnChunkMetaData, size: int) -> tuple[int, int]:
 
 
 def _check_writer(created_by: str | None) -> None:
-    """Refuse files Arrow reads past their declared chunk ranges (parquet-mr before 1.2.9, PARQUET-816)."""
+    """Refuse files Arrow reads past their declared chunk ranges (parquet-mr before 1.2.9, PARQUET-816).
+
+    Any ``created_by`` naming parquet-mr (wherever, in any case: readers strip and parse it
+    their own way) must carry a version of at least 1.2.9.
+    """
+    import re
+
     text = created_by or ""
-    if not text.startswith(_PADDED_WRITER):
+    if not re.search(_PADDED_WRITER, text, flags=re.IGNORECASE):
         return
-    parts = text.split("version", 1)[-1].split()[0:1]
-    try:
-        version = tuple(int(p) for p in parts[0].split("-")[0].split(".")[:3]) if parts else ()
-    except ValueError:
-        version = ()
-    if len(version) < 3 or version < _FIXED_VERSION:
-        raise ValueError(f"it was written by {text!r}, whose column sizes readers pad; rewrite it with a current "
-                         "Parquet writer")
+    found = re.search(r"version\s+(\d{1,6})\.(\d{1,6})\.(\d{1,6})", text)
+    if found is None or tuple(int(part) for part in found.groups()) < _FIXED_VERSION:
+        raise ValueError(f"it was written by {text[:200]!r}, whose column sizes readers pad; rewrite it with a "
+                         "current Parquet writer")
 
 
 def column_pages(data: bytes, metadata: pq.FileMetaData) -> dict[str, ColumnPages]:
-    """Walk every page header of every column chunk; raise ``ValueError`` where a header or a range does not hold."""
+    """Walk every page header of every column chunk; raise ``ValueError`` where a header or a range does not hold.
+
+    The ranges are checked first (inside the file, none sharing bytes), so the walk reads
+    each byte of the file at most once.
+    """
     _check_writer(metadata.created_by)
-    size = len(data)
+    _check_shape(metadata)
+    chunks = [(group_index, metadata.row_group(group_index).num_rows, chunk, *_chunk_range(chunk, len(data)))
+              for group_index in range(metadata.num_row_groups)
+              for chunk in (metadata.row_group(group_index).column(i) for i in range(metadata.num_columns))]
+    _check_disjoint([(start, end, chunk.path_in_schema) for _, _, chunk, start, end in chunks])
     columns: dict[str, ColumnPages] = {}
-    for group_index in range(metadata.num_row_groups):
-        group = metadata.row_group(group_index)
-        for column_index in range(group.num_columns):
-            chunk = group.column(column_index)
-            pages = columns.setdefault(chunk.path_in_schema, ColumnPages(chunk.path_in_schema))
-            start, end = _chunk_range(chunk, size)
-            reader = _Reader(data, start, end)
-            before = pages.values
-            while reader.pos < end:
-                header = _page_header(reader)
-                compressed, uncompressed = header.get("compressed", -1), header.get("uncompressed", -1)
-                if compressed < 0 or uncompressed < 0 or "type" not in header:
-                    raise ValueError(f"a page of column {chunk.path_in_schema!r} lacks its type or sizes")
-                reader.advance(compressed)
-                pages.uncompressed += uncompressed
-                if header["type"] == _DICTIONARY_PAGE:
-                    pages.largest_dictionary = max(pages.largest_dictionary, uncompressed)
-                elif header["type"] in (_DATA_PAGE, _DATA_PAGE_V2):
-                    pages.values += max(header.get("values", 0), 0)
-                    if header.get("encoding") == _DELTA_BYTE_ARRAY:
-                        pages.largest_delta = max(pages.largest_delta, uncompressed)
-            _check_values(chunk.path_in_schema, group_index, pages.values - before, group.num_rows)
+    for group_index, rows, chunk, start, end in chunks:
+        pages = columns.setdefault(chunk.path_in_schema, ColumnPages(chunk.path_in_schema))
+        before = pages.values
+        _walk_chunk(pages, _Reader(data, start, end))
+        _check_values(chunk.path_in_schema, group_index, pages.values - before, rows)
     return columns
+
+
+def _walk_chunk(pages: ColumnPages, reader: _Reader) -> None:
+    """Add the pages of one chunk (the reader's range) to ``pages``."""
+    while reader.pos < reader.end:
+        header = _page_header(reader)
+        compressed, uncompressed = header.get("compressed", -1), header.get("uncompressed", -1)
+        if compressed < 0 or uncompressed < 0 or "type" not in header:
+            raise ValueError(f"a page of column {pages.path!r} lacks its type or sizes")
+        reader.advance(compressed)
+        pages.uncompressed += uncompressed
+        if header["type"] == _DICTIONARY_PAGE:
+            pages.largest_dictionary = max(pages.largest_dictionary, uncompressed)
+        elif header["type"] in (_DATA_PAGE, _DATA_PAGE_V2):
+            pages.values += max(header.get("values", 0), 0)
+            if header.get("encoding") == _DELTA_BYTE_ARRAY:
+                pages.largest_delta = max(pages.largest_delta, uncompressed)
+
+
+def _check_disjoint(ranges: list[tuple[int, int, str]]) -> None:
+    """Column chunks own their bytes: two sharing any would be decoded (and walked) twice."""
+    ordered = sorted(ranges)
+    for (_, end, path), (start, _, other) in zip(ordered, ordered[1:]):
+        if start < end:
+            raise ValueError(f"column chunks {path!r} and {other!r} share bytes {start}-{end}")
+
+
+#: Leaf types a Table Schema column is stored as (strings, integers, numbers, booleans, dates), and the
+#: deepest a leaf may be: a column, or the items of a list column (``name.list.element``).
+_PHYSICAL = {"BOOLEAN", "INT32", "INT64", "FLOAT", "DOUBLE", "BYTE_ARRAY"}
+_MAX_REPETITION, _MAX_DEFINITION = 1, 3
+
+
+def _check_shape(metadata: pq.FileMetaData) -> None:
+    """Refuse leaves no Table Schema column is stored as: fixed-width bytes (each null slot takes its width),
+    nesting deeper than a list of values (each level costs offsets per row), chunks other than the leaves."""
+    schema = metadata.schema
+    for index in range(len(schema)):
+        leaf = schema.column(index)
+        if leaf.physical_type not in _PHYSICAL:
+            raise ValueError(f"column {leaf.path[:200]!r} is stored as {leaf.physical_type}; expected one of "
+                             f"{sorted(_PHYSICAL)}")
+        if leaf.max_repetition_level > _MAX_REPETITION or leaf.max_definition_level > _MAX_DEFINITION:
+            raise ValueError(f"column {leaf.path.split('.')[0][:200]!r} is nested deeper than a list of values")
+    for group_index in range(metadata.num_row_groups):
+        chunks = metadata.row_group(group_index).num_columns
+        if chunks != len(schema):
+            raise ValueError(f"row group {group_index} holds {chunks} column chunks; its schema has {len(schema)}")
 
 
 def _check_values(path: str, group: int, values: int, rows: int) -> None:
