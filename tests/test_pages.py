@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import article_data as ad
-from article_data._bounds import read_parquet
+from article_data._bounds import _check_footer, read_parquet
 from article_data._pages import _page_header, _Reader, column_pages
 
 
@@ -236,9 +236,9 @@ class Footer:
     """A footer whose row groups are the test's, everything else the real file's."""
 
     def __init__(self, real: pq.FileMetaData, groups: list[Group]) -> None:
-        self._real, self._groups = real, groups
+        self._groups = groups
         self.num_row_groups, self.created_by, self.schema = len(groups), real.created_by, real.schema
-        self.num_columns = real.num_columns
+        self.num_columns, self.num_rows = real.num_columns, sum(group.num_rows for group in groups)
 
     def row_group(self, index: int) -> Group:
         return self._groups[index]
@@ -255,9 +255,9 @@ def test_row_groups_sharing_a_chunks_bytes_are_refused_before_the_walk() -> None
 
 
 def test_a_row_group_with_more_chunks_than_the_schema_is_refused() -> None:
-    """pyarrow aborts the process on a chunk index past the schema's: refused before any is read."""
+    """pyarrow aborts the process on a chunk index past the schema's: the footer check refuses it before any is read."""
     data = written(sample_table(10))
     real = pq.ParquetFile(io.BytesIO(data)).metadata
     chunks = [real.row_group(0).column(i) for i in range(real.num_columns)]
-    with pytest.raises(ValueError, match="holds 5 column chunks; its schema has 4"):
-        column_pages(data, Footer(real, [Group(10, [*chunks, chunks[0]])]))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="holds 5 column chunks; the schema has 4"):
+        _check_footer(Footer(real, [Group(10, [*chunks, chunks[0]])]), len(data))  # type: ignore[arg-type]

@@ -38,9 +38,8 @@ def _decoded_cap(size: int) -> int:
     return max(DECODED_FLOOR, DECODED_PER_BYTE * size)
 
 
-def _check_footer(file: pq.ParquetFile, size: int) -> None:
-    """Refuse a footer whose row counts or uncompressed sizes no file of ``size`` bytes can honestly hold."""
-    meta = file.metadata
+def _check_footer(meta: pq.FileMetaData, size: int) -> None:
+    """Refuse a footer whose row counts, chunks or uncompressed sizes no file of ``size`` bytes can honestly hold."""
     bytes_cap = _decoded_cap(size)
     rows_cap = bytes_cap // (VALUE_BYTES * max(1, meta.num_columns))
     if not 0 <= meta.num_rows <= rows_cap:
@@ -159,7 +158,7 @@ def read_parquet(data: bytes, names: Sequence[str], strings: Sequence[str]) -> p
     size = len(data)
     limits = {"thrift_string_size_limit": max(size, 1 << 16), "thrift_container_size_limit": 100_000}
     footer = pq.ParquetFile(pa.BufferReader(data), **limits)  # the footer only: no page is read
-    _check_footer(footer, size)
+    _check_footer(footer.metadata, size)
     if footer.schema_arrow.names != list(names):
         raise ValueError(f"expected the columns {list(names)}, found {footer.schema_arrow.names}")
     stored = [f.name for f in footer.schema_arrow if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]

@@ -206,22 +206,31 @@ def _check_writer(created_by: str | None) -> None:
 def column_pages(data: bytes, metadata: pq.FileMetaData) -> dict[str, ColumnPages]:
     """Walk every page header of every column chunk; raise ``ValueError`` where a header or a range does not hold.
 
-    The ranges are checked first (inside the file, none sharing bytes), so the walk reads
-    each byte of the file at most once.
+    ``metadata`` is a footer :mod:`article_data._bounds` has checked (row groups holding a
+    chunk per leaf: pyarrow aborts the process on a chunk index past them). The ranges are
+    checked first (inside the file, none sharing bytes), so the walk reads each byte of
+    the file at most once.
     """
     _check_writer(metadata.created_by)
     _check_shape(metadata)
-    chunks = [(group_index, metadata.row_group(group_index).num_rows, chunk, *_chunk_range(chunk, len(data)))
-              for group_index in range(metadata.num_row_groups)
-              for chunk in (metadata.row_group(group_index).column(i) for i in range(metadata.num_columns))]
+    chunks = list(_chunks(metadata, len(data)))
     _check_disjoint([(start, end, chunk.path_in_schema) for _, _, chunk, start, end in chunks])
     columns: dict[str, ColumnPages] = {}
     for group_index, rows, chunk, start, end in chunks:
         pages = columns.setdefault(chunk.path_in_schema, ColumnPages(chunk.path_in_schema))
         before = pages.values
         _walk_chunk(pages, _Reader(data, start, end))
-        _check_values(chunk.path_in_schema, group_index, pages.values - before, rows)
+        _check_value_count(chunk.path_in_schema, group_index, pages.values - before, rows)
     return columns
+
+
+def _chunks(metadata: pq.FileMetaData, size: int) -> Iterator[tuple[int, int, pq.ColumnChunkMetaData, int, int]]:
+    """Each column chunk with its row group's index and rows, and the byte range a reader reads for it."""
+    for group_index in range(metadata.num_row_groups):
+        group = metadata.row_group(group_index)
+        for column_index in range(metadata.num_columns):
+            chunk = group.column(column_index)
+            yield (group_index, group.num_rows, chunk, *_chunk_range(chunk, size))
 
 
 def _walk_chunk(pages: ColumnPages, reader: _Reader) -> None:
@@ -257,7 +266,7 @@ _MAX_REPETITION, _MAX_DEFINITION = 1, 3
 
 def _check_shape(metadata: pq.FileMetaData) -> None:
     """Refuse leaves no Table Schema column is stored as: fixed-width bytes (each null slot takes its width),
-    nesting deeper than a list of values (each level costs offsets per row), chunks other than the leaves."""
+    nesting deeper than a list of values (each level costs offsets per row)."""
     schema = metadata.schema
     for index in range(len(schema)):
         leaf = schema.column(index)
@@ -266,13 +275,9 @@ def _check_shape(metadata: pq.FileMetaData) -> None:
                              f"{sorted(_PHYSICAL)}")
         if leaf.max_repetition_level > _MAX_REPETITION or leaf.max_definition_level > _MAX_DEFINITION:
             raise ValueError(f"column {leaf.path.split('.')[0][:200]!r} is nested deeper than a list of values")
-    for group_index in range(metadata.num_row_groups):
-        chunks = metadata.row_group(group_index).num_columns
-        if chunks != len(schema):
-            raise ValueError(f"row group {group_index} holds {chunks} column chunks; its schema has {len(schema)}")
 
 
-def _check_values(path: str, group: int, values: int, rows: int) -> None:
+def _check_value_count(path: str, group: int, values: int, rows: int) -> None:
     """A flat column holds a value (or null) per row of its row group; a nested one at least one level per row."""
     nested = "." in path  # Table Schema field names are identifiers: a dot is a level of a list
     if values != rows if not nested else values < rows:

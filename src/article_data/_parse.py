@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._bounds import check_values, read_parquet
-from ._types import arrow_schema, enum_of, is_list, parse_arrays
+from ._types import arrow_schema, enum_of, is_list, parse_arrays, stored_schema
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
@@ -52,10 +52,9 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema, *, enum_dictionaries
         raise ValueError(f"expected the columns {list(schema.names)}, found {table.column_names}")
     if fmt == "csv":
         table = parse_arrays(table, fields)
-    if enum_dictionaries:
-        arrow = pa.schema([pa.field(a.name, pa.dictionary(pa.int32(), pa.string()), nullable=a.nullable)
-                           if enum_of(f) is not None and pa.types.is_dictionary(c.type) else a
-                           for f, a, c in zip(fields, arrow, table.columns)])
+    if enum_dictionaries:  # the stored type of an enum column where the file holds a dictionary
+        arrow = pa.schema([stored if enum_of(f) is not None and pa.types.is_dictionary(c.type) else a
+                           for f, a, stored, c in zip(fields, arrow, stored_schema(fields), table.columns)])
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
     check_values(table)

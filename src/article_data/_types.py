@@ -234,9 +234,8 @@ def _enum_types(enum: tuple[str, ...]) -> tuple[pa.Array, pd.CategoricalDtype]:
 def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> pd.Categorical:
     """A string column as a Categorical whose categories are the enum; values outside it raise."""
     import pandas as pd
-    import pyarrow.compute as pc
-
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     values, dtype = _enum_types(enum)
     if pa.types.is_dictionary(column.type):
