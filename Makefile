@@ -2,7 +2,9 @@
 #   make        build the package from its inputs, validate it, print a summary
 #   make test   run the whole test suite
 # Each sets up .venv from requirements.lock (pinned versions) first; make test also sets up
-# .venv-tools from requirements-tools.lock (reuse, cffconvert: their pins conflict with .venv's).
+# .venv-tools from requirements-tools.lock (reuse, cffconvert, uv: their pins conflict with .venv's).
+# `make lock` resolves the lock files from pyproject.toml; `make test-pythons` runs the suite on
+# the other Pythons CI covers.
 
 PYTHON ?= python3
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo -n)
@@ -17,7 +19,7 @@ V2_VENV     := .venv-v2
 V2_STAMP    := $(V2_VENV)/.installed-$(shell cat requirements-v2.lock | cksum | cut -d' ' -f1)
 NPM_DIR     := tests/npm
 
-.PHONY: all build validate summary test check tools v2tools npm bench release lock lock-tools clean browser
+.PHONY: all build validate summary test check tools v2tools npm bench release lock test-pythons clean browser
 .DEFAULT_GOAL := all
 
 all: build validate summary
@@ -34,8 +36,8 @@ $(TOOLS_STAMP): requirements-tools.lock
 	rm -rf $(TOOLS_VENV)
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.lock
-	@for tool in reuse cffconvert; do test -x $(TOOLS_VENV)/bin/$$tool || { \
-	  echo "requirements-tools.lock installed no $$tool (expected $(TOOLS_VENV)/bin/$$tool); restore the lock from git or re-pin it with make lock-tools" >&2; exit 1; }; done
+	@for tool in reuse cffconvert uv; do test -x $(TOOLS_VENV)/bin/$$tool || { \
+	  echo "requirements-tools.lock installed no $$tool (expected $(TOOLS_VENV)/bin/$$tool); restore the lock from git, or add $$tool to the tools group in pyproject.toml" >&2; exit 1; }; done
 	touch $(TOOLS_STAMP)
 
 tools: $(TOOLS_STAMP)
@@ -86,18 +88,26 @@ browser:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Re-pin every dependency after changing what the project needs (not part of the build).
-lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^article-data' > requirements.lock
+# Re-resolve every lock file from pyproject.toml's dependencies, extras and dependency groups
+# (after changing any of them; not part of the build). uv keeps each pin the lock already has
+# unless the declared ranges exclude it; --upgrade-package NAME (in UV_FLAGS) moves one on.
+UV        := $(TOOLS_VENV)/bin/uv
+UV_FLAGS  ?=
+LOCK_DIR  ?= .
+LOCK_ARGS := --universal --no-emit-package pip --custom-compile-command "make lock" --quiet $(UV_FLAGS)
+lock: $(TOOLS_STAMP)
+	$(UV) pip compile pyproject.toml --all-extras --group pyproject.toml:test --python-version 3.11 $(LOCK_ARGS) -o $(LOCK_DIR)/requirements.lock
+	$(UV) pip compile --group pyproject.toml:tools --python-version 3.11 $(LOCK_ARGS) -o $(LOCK_DIR)/requirements-tools.lock
+	$(UV) pip compile --group pyproject.toml:v2 --python-version 3.12 $(LOCK_ARGS) -o $(LOCK_DIR)/requirements-v2.lock
 
-# Re-pin the tool venv: a fresh venv with the latest reuse and cffconvert, frozen (refused if either is missing).
-lock-tools:
-	rm -rf $(TOOLS_VENV)
-	$(PYTHON) -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check reuse cffconvert
-	$(TOOLS_VENV)/bin/python -m pip freeze > requirements-tools.lock.new
-	grep -q '^reuse==' requirements-tools.lock.new && grep -q '^cffconvert==' requirements-tools.lock.new
-	mv requirements-tools.lock.new requirements-tools.lock
+# The whole suite on each other Python the classifiers in pyproject.toml name (CI runs it after
+# `make test`), each in a venv of its own (.venv-3.12, ...), from pyenv or the PATH.
+OTHER_PYTHONS = $(shell $(PYTHON) scripts/pythons.py --other)
+test-pythons:
+	@for version in $(OTHER_PYTHONS); do \
+	  python=$$($(PYTHON) scripts/pythons.py --find $$version) || exit 1; \
+	  $(MAKE) --no-print-directory test PYTHON=$$python VENV=.venv-$$version || exit 1; \
+	done
 
 clean:
-	rm -rf $(VENV) $(TOOLS_VENV) $(V2_VENV) $(NPM_DIR)/node_modules .build dist .pytest_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) .venv-3.* $(TOOLS_VENV) $(V2_VENV) $(NPM_DIR)/node_modules .build dist .pytest_cache .mypy_cache .hypothesis
