@@ -51,7 +51,7 @@ def main() -> None:
     if args.find:
         print(find(args.find))
         return
-    running = "%d.%d" % sys.version_info[:2]
+    running = "{}.{}".format(*sys.version_info[:2])
     print("\n".join(v for v in versions() if not (args.other and v == running)))
 
 

@@ -69,7 +69,7 @@ def run_chromium(chromium: Path, page: Path, width: int, height: int, *extra: st
             *extra, page.resolve().as_uri(),
         ]
         env = dict(os.environ, HOME=profile)  # keep caches and crash dumps out of the real home
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"{chromium} exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result.stdout
@@ -85,11 +85,11 @@ def framed(page: Path, width: int, height: int) -> Path:
     """
     wrapper = page.with_name(f".{page.stem}-{width}x{height}.frame.html")
     wrapper.write_text(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>"
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
         f"html,body{{margin:0;overflow:hidden;background:#fff}}iframe{{display:block;border:0;width:{width}px;height:{height}px}}"
         "</style><script>addEventListener('message',function(e){var p=e.data&&e.data.probe;"
         "if(p)for(var k in p)document.documentElement.setAttribute('data-probe-'+k,String(p[k]));});</script></head>"
-        f"<body><iframe scrolling=\"no\" src=\"{page.name}\" title=\"page\"></iframe></body></html>",
+        f'<body><iframe scrolling="no" src="{page.name}" title="page"></iframe></body></html>',
         encoding="utf-8",
     )
     return wrapper

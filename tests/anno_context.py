@@ -71,7 +71,7 @@ def context() -> dict[str, Any]:
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """pyld's document loader: this context for its URL, and nothing else (no network)."""
+    """Pyld's document loader: this context for its URL, and nothing else (no network)."""
     if url.rstrip("/") != URL:
         raise ValueError(f"offline document loader: no copy of {url}")
     return {"contextUrl": None, "documentUrl": URL, "document": context()}

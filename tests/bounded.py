@@ -77,12 +77,13 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool]:
 def run_bounded(argv_or_callable: Sequence[str | Path] | Callable[[], object], *, memory_bytes: int, timeout: float,
                 env: dict[str, str] | None = None) -> Outcome:
     """Run a command (a list of arguments) or a callable (in a forked child) with at most ``memory_bytes`` of
-    address space (``RLIMIT_AS``) and ``timeout`` seconds; a child still running then is killed."""
+    address space (``RLIMIT_AS``) and ``timeout`` seconds; a child still running then is killed.
+    """
     start = time.monotonic()
     if not callable(argv_or_callable):
         try:
             done = subprocess.run([str(a) for a in argv_or_callable], capture_output=True, text=True, timeout=timeout,
-                                  env=env, preexec_fn=_limit(memory_bytes))  # noqa: PLW1509  # no threads started here
+                                  env=env, preexec_fn=_limit(memory_bytes))  # no threads started here
         except subprocess.TimeoutExpired as exc:
             return Outcome(-signal.SIGKILL, str(exc.stdout or ""), str(exc.stderr or ""), True,
                            time.monotonic() - start)

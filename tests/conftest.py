@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from helpers import PACKAGE_FILES, copy_paths
 
 #: The page's fixtures (the rendered page, Chromium, the browser's DOM) live with its helpers.

@@ -51,7 +51,6 @@ def replace_table(root: Path, table: str, frame: Any) -> None:
 
     The result has consistent hashes, so only the rules of the guide can object to it.
     """
-
     from article_data import Package
     from article_data._formats import csv_bytes, parquet_bytes
     from article_data._hashes import sha256
@@ -98,7 +97,8 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def as_fork(descriptor: dict[str, Any]) -> dict[str, Any]:
     """Mark an edited descriptor as a copy of no release (``+fork``): a changed copy that still claimed a
-    released version would be refused as not being that release (article_data._trust)."""
+    released version would be refused as not being that release (article_data._trust).
+    """
     version = str(descriptor.get("version", ""))
     if "+" not in version:
         descriptor["version"] = f"{version}+fork"

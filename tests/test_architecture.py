@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT
 
 SRC = ROOT / "src"
@@ -91,7 +92,7 @@ FACTS = {
 
 @pytest.mark.parametrize("fact", list(FACTS))
 def test_each_fact_is_stated_in_one_file(fact: str) -> None:
-    """grep finds each shared fact in exactly one source file (or, for the table list, in no code at all)."""
+    """Grep finds each shared fact in exactly one source file (or, for the table list, in no code at all)."""
     pattern, home = FACTS[fact]
     where = sorted(str(p.relative_to(SRC)) for p in code_files() if re.search(pattern, p.read_text(encoding="utf-8")))
     assert where == ([home] if home else []), where
@@ -127,7 +128,8 @@ def top_level_definitions(tree: ast.Module) -> set[str]:
 @pytest.mark.parametrize("name", list(SHARED_DEFINITIONS))
 def test_each_shared_name_is_defined_in_one_module(name: str) -> None:
     """A shared name (a format list, a resource or release name, the repository root) is defined once, and
-    every other module imports it: a second definition, even with the same value, fails."""
+    every other module imports it: a second definition, even with the same value, fails.
+    """
     defined = sorted(str(p.relative_to(SRC)) for p in code_files()
                      if name in top_level_definitions(ast.parse(p.read_text(encoding="utf-8"))))
     assert defined == [SHARED_DEFINITIONS[name]], defined

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, ROOT, run
 
 import article_data as ad
 from article_data._hashes import sha256
 from article_data_build.release import published_files, zip_bytes
+from helpers import BIN, ROOT, run
 
 RELEASE = ROOT / "releases" / "article-data-1.0.0.zip"
 

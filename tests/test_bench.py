@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers import ROOT
-
 from article_data_bench.report import readme_with_figures
 from article_data_bench.settings import METHODS, RATIOS
+from helpers import ROOT
 
 QUICK_SCALES = ("1", "10")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT, build, edit, snapshot
 
 from article_data_build.assemble import build as assemble
+from helpers import ROOT, build, edit, snapshot
 
 
 def test_build_reproduces_the_committed_package_byte_for_byte(tmp_path: Path) -> None:

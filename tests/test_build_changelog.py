@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import PACKAGE_FILES, ROOT, copy_paths
 
 import article_data as ad
 from article_data_build.changelog import (
@@ -24,6 +23,7 @@ from article_data_build.release import kept_releases, published_files, write_rel
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import package_files as built_files
 from article_data_build.writer import write_package
+from helpers import PACKAGE_FILES, ROOT, copy_paths
 
 # -- release_date ----------------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ CHANGELOG = """# Changelog
 ### Added
 
 ## [1.1.0] - 2025-01-02\r
-## [1.0.0] - 2024-05-01   
+## [1.0.0] - 2024-05-01\x20\x20\x20
 """
 
 
@@ -95,7 +95,7 @@ def written(folder: Path, package: BuiltPackage, version: str) -> ad.Package:
 
 
 def corrected_and_added(package: BuiltPackage) -> BuiltPackage:
-    """yan's age and description corrected, a people column added; a place (of a new kind) added."""
+    """Yan's age and description corrected, a people column added; a place (of a new kind) added."""
     people_schema = copy.deepcopy(dict(package.schemas["people"]))
     people_schema["fields"].append({"name": "nickname", "type": "string", "description": "A nickname."})
     people = [dict(row, nickname=None) for row in package.tables["people"]]
@@ -217,7 +217,7 @@ def stale_blocks(root: Path) -> tuple[str, str]:
 
 
 def test_changelog_regenerate_fills_the_blocks_between_the_markers(tmp_path: Path) -> None:
-    """regenerate gives both files with the diff's blocks between their markers and every other line kept."""
+    """Regenerate gives both files with the diff's blocks between their markers and every other line kept."""
     root = fake_repo(tmp_path)
     changelog, datasheet = stale_blocks(root)
     old, new, marker = markers(root)

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 import article_data as ad
 from article_data_build.claims import DEFECT_KINDS, defect_kinds_block, main, regenerate
 from article_data_build.errors import BuildError
+from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 
 def block(text: str) -> str:
@@ -29,7 +29,7 @@ def test_every_defect_kind_is_listed_with_its_count_and_examples_from_its_rows()
     """Each kind of the schema's enum is a line, in enum order, with its row count and spans of its own rows."""
     defects = ad.load("defects")
     text = block((ROOT / "DATASHEET.md").read_text(encoding="utf-8"))
-    lines = re.findall(r"^\| `(\w+)` \| (\d+) \| (.*) \|$", text, flags=re.M)
+    lines = re.findall(r"^\| `(\w+)` \| (\d+) \| (.*) \|$", text, flags=re.MULTILINE)
     assert [kind for kind, _, _ in lines] == list(defects["kind"].cat.categories)
     for kind, count, examples in lines:
         rows = defects[defects["kind"] == kind]
@@ -39,7 +39,7 @@ def test_every_defect_kind_is_listed_with_its_count_and_examples_from_its_rows()
             assert len(row) == 1, (kind, defect_id)  # the example is a row of this kind
             assert str(row["text"].iloc[0]).startswith(span.removesuffix("…")), (kind, defect_id)
     assert f"{len(defects)} defects in" in text
-    assert '"although though" (d04)' in re.search(r"^\| `broken_grammar` .*$", text, flags=re.M)[0]
+    assert '"although though" (d04)' in re.search(r"^\| `broken_grammar` .*$", text, flags=re.MULTILINE)[0]
 
 
 def test_a_kind_without_rows_says_so_and_long_spans_are_cut() -> None:
@@ -51,7 +51,7 @@ def test_a_kind_without_rows_says_so_and_long_spans_are_cut() -> None:
     assert text.startswith("1 defect in 1 of the 2 kinds:")
 
 
-@pytest.fixture()
+@pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = copy_paths(PACKAGE_FILES, tmp_path / "repo")
     shutil.copy(ROOT / "DATASHEET.md", root / "DATASHEET.md")
@@ -63,7 +63,7 @@ def test_a_corrected_kind_makes_the_datasheet_stale_until_regenerated(repo: Path
     """A stale block fails --check naming DATASHEET.md; without --check it is rewritten and then passes."""
     start, end = DEFECT_KINDS
     text = (repo / "DATASHEET.md").read_text(encoding="utf-8")
-    stale = text.replace(block(text), "\n| `duplicated_word` | 2 | \"although though\" (d04) |\n")
+    stale = text.replace(block(text), '\n| `duplicated_word` | 2 | "although though" (d04) |\n')
     (repo / "DATASHEET.md").write_text(stale, encoding="utf-8")
     assert main(["--check", "--root", str(repo)]) == 1
     assert f"stale: {repo / 'DATASHEET.md'}" in capsys.readouterr().err

@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import BIN, ROOT, run
 
 import article_data as ad
 from article_data._types import TYPES
 from article_data_build.changelog import release_date
 from article_data_build.croissant import RAI_PROPERTIES, croissant_metadata
+from helpers import BIN, ROOT, run
 
 CROISSANT = ROOT / "croissant.json"
 
@@ -33,7 +33,7 @@ pytestmark = [
 ]
 
 # Installed as sitecustomize.py in a subprocess: any network connection fails loudly.
-NO_NETWORK = '''
+NO_NETWORK = """
 import socket
 def _refuse(*args, **kwargs):
     raise OSError("network access attempted during an offline test")
@@ -41,7 +41,7 @@ socket.socket.connect = _refuse
 socket.socket.connect_ex = _refuse
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def _plain(value: Any) -> Any:
 
 
 def test_croissant_validates_without_errors_or_warnings(dataset: mlc.Dataset, caplog: pytest.LogCaptureFixture) -> None:
-    """mlcroissant reads croissant.json as Croissant 1.0 and reports no error and no warning."""
+    """Mlcroissant reads croissant.json as Croissant 1.0 and reports no error and no warning."""
     with caplog.at_level(logging.WARNING):
         fresh = mlc.Dataset(jsonld=CROISSANT)
     issues = fresh.metadata.ctx.issues
@@ -124,7 +124,8 @@ def test_croissant_records_equal_the_table(dataset: mlc.Dataset, table: str) -> 
 
 def test_croissant_file_objects_hash_every_file(document: dict[str, Any]) -> None:
     """There is one FileObject per file of the descriptor (text, CSV, SHA256SUMS, and the Parquet and schemas
-    under `files`), with its real size and sha256."""
+    under `files`), with its real size and sha256.
+    """
     files = {f["contentUrl"]: f for f in document["distribution"]}
     assert all(f["@type"] == "cr:FileObject" for f in files.values())
     descriptor = ad.descriptor()

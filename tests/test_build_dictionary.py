@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import ROOT
 from markdown_it import MarkdownIt
 
 from article_data_build.assemble import build
 from article_data_build.dictionary import data_dictionary
 from article_data_build.model import BuiltPackage
+from helpers import ROOT
 
 THINGS: dict[str, Any] = {
     "description": "Things for the test.",

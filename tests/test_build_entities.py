@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, edit
 
 from article_data_build.assemble import build
 from article_data_build.model import BuiltPackage
+from helpers import ROOT, edit
 
 MENTIONS = "annotations/mentions.yaml"
 
@@ -77,7 +78,7 @@ def test_entities_mentions_never_overlap_and_are_in_text_order(current: BuiltPac
     mentions = current.tables["mentions"]
     starts = [m["char_start"] for m in mentions]
     assert starts == sorted(starts)
-    for before, after in zip(mentions, mentions[1:]):
+    for before, after in itertools.pairwise(mentions):
         assert before["char_end"] <= after["char_start"], (before["mention_id"], after["mention_id"])
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT
 
 from article_data_build.inputs import Inputs, check_enum, check_ids, check_ref, enum, strip_lines, where
+from helpers import ROOT
 
 
 @pytest.fixture

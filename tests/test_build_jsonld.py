@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 import pytest
 import rdflib
-from helpers import ROOT
 from rdflib import RDF, Literal, Namespace, URIRef
 
 import article_data as ad
 from article_data_build.jsonld import news_article
+from helpers import ROOT
 
 JSONLD = ROOT / "article.jsonld"
 
@@ -96,7 +96,7 @@ def test_jsonld_author_is_the_byline_as_printed(graph: rdflib.Graph, article: rd
 
 
 def test_jsonld_is_based_on_the_time_original(graph: rdflib.Graph, article: rdflib.term.Node) -> None:
-    """isBasedOn is TIME's article by Amie Ferris-Rotman of 2022-04-08, published by the TIME of the tables."""
+    """IsBasedOn is TIME's article by Amie Ferris-Rotman of 2022-04-08, published by the TIME of the tables."""
     original = _one(graph, article, SDO.isBasedOn)
     assert (original, RDF.type, SDO.NewsArticle) in graph
     assert _text(graph, original, SDO.headline) == "The Russians Fighting Putin in Ukraine"

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bounded import GIB, run_bounded
-from helpers import ROOT, snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from article_data_build import cli
 from article_data_build.loader import MAX_DEPTH, load_yaml
+from bounded import GIB, run_bounded
+from helpers import ROOT, snapshot
 
 MAPPING_FILES = ("package.yaml", "mentions.yaml")
 LIST_FILES = ("people.yaml", "quotes.yaml", "figures.yaml", "places.yaml")

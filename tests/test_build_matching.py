@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bounded import GIB, run_bounded
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from article_data_build.matching import longest_first, whole_word_starts
+from bounded import GIB, run_bounded
 
 alphabet = st.sampled_from(list("ab yK-'é_1"))
 

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+
+from article_data_build.errors import InputFileError
+from article_data_build.layout import STATE
+from article_data_build.paths import read_input
 from bounded import GIB, run_bounded
 from helpers import BIN, snapshot
-
-from article_data_build.layout import STATE
-from article_data_build.errors import InputFileError
-from article_data_build.paths import read_input
 
 BUILD = [str(BIN / "python"), "-m", "article_data_build"]
 
@@ -81,7 +81,8 @@ def test_a_symlinked_build_state_is_refused_and_nothing_outside_is_touched(repo_
 
 def test_a_full_disk_is_reported_and_the_previous_package_stays(repo_copy: Path) -> None:
     """Writes failing while staging (RLIMIT_FSIZE makes them fail with EFBIG, as a full disk fails with ENOSPC):
-    one line saying so, and the published package unchanged."""
+    one line saying so, and the published package unchanged.
+    """
     from helpers import edit
 
     edit(repo_copy / "annotations" / "figures.yaml", "subject: age of Yan", "subject: Yan's age")

@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import BIN, FORK_VERSION, ROOT, build, edit, snapshot
 
 import article_data as ad
 from article_data_build.layout import STATE
 from article_data_build.publish import JOURNAL, STAGES
+from helpers import BIN, FORK_VERSION, ROOT, build, edit, snapshot
 
 HOOK = "ARTICLE_DATA_BUILD_HOOK"
 

@@ -10,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, build, edit, run
 
 import article_data as ad
 from article_data_build.model import BuiltPackage
@@ -23,6 +22,7 @@ from article_data_build.release import (
 )
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import package_files as built_files
+from helpers import BIN, ROOT, build, edit, run
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT
 
 from article_data_build.assemble import build
 from article_data_build.inputs import Inputs
 from article_data_build.text import Article, locate
+from helpers import ROOT
 
 #          0         1         2         3         4
 #          0123456789012345678901234567890123456789012345

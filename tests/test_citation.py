@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, run
-from test_licence import reuse_licences, tool
 
 import article_data as ad
+from helpers import ROOT, run
+from test_licence import reuse_licences, tool
 
 CITATION = ROOT / "CITATION.cff"
 

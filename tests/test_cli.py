@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, edit_schema, field, replace_table, run
 
 import article_data as ad
+from helpers import BIN, edit_schema, field, replace_table, run
 
 COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes", "render", "diff", "releases")
 
@@ -121,7 +121,7 @@ def test_cli_quotes_cuts_long_text_with_an_ellipsis() -> None:
 def test_cli_export_csv_neutralises_spreadsheet_formulas(package_copy: Path, tmp_path: Path) -> None:
     """Text starting with = + - @ is written with a leading apostrophe unless --raw is given."""
     people = ad.Package(package_copy).load("people")
-    people.loc[0, "description"] = "=HYPERLINK(\"http://example.invalid\",\"x\")"
+    people.loc[0, "description"] = '=HYPERLINK("http://example.invalid","x")'
     people.loc[1, "description"] = "@SUM(A1:A2)"
     replace_table(package_copy, "people", people)
     safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"

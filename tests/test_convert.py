@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BIN, run
 
 import article_data as ad
 from article_data._annotations import SPAN_TABLES, mention_entity_type
+from helpers import BIN, run
 
 TEXT = ad.article_text()
 TABLES = {name: ad.load(name) for name in SPAN_TABLES}
@@ -68,7 +68,8 @@ def test_conll_reads_back_through_spacy_convert_to_every_mention(tmp_path: Path)
 
 def standoff_reader() -> Any:
     """brat-peek's reader module (``peek.ann_structure``), loaded alone: the package's ``__init__`` also
-    imports its plotting module, which needs seaborn, which the reader does not."""
+    imports its plotting module, which needs seaborn, which the reader does not.
+    """
     import importlib.util
 
     found = importlib.util.find_spec("peek")
@@ -121,9 +122,10 @@ def test_brat_ids_are_unique_and_references_resolve(tmp_path: Path) -> None:
 
 
 def test_web_annotations_expand_with_pyld_to_the_oa_vocabulary(tmp_path: Path) -> None:
-    """pyld expands the JSON-LD with the standard context; every selector gives back the row's span and text."""
-    from anno_context import document_loader
+    """Pyld expands the JSON-LD with the standard context; every selector gives back the row's span and text."""
     from pyld import jsonld
+
+    from anno_context import document_loader
 
     out = tmp_path / "annotations.jsonld"
     run(BIN / "article-data", "convert", "webanno", "-o", out, check=True)

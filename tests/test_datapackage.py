@@ -10,9 +10,9 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, run
 
 import article_data as ad
+from helpers import BIN, ROOT, run
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = DESCRIPTOR["resources"]
@@ -42,8 +42,9 @@ def test_frictionless_validate_command_reports_zero_errors() -> None:
 
 
 def test_frictionless_validate_catches_a_tampered_checksum_file(package_copy: Path) -> None:
-    """frictionless checks the sha256 of SHA256SUMS, which covers the Parquet files and schemas
-    (`sha256sum -c` checks those: tests/test_ecosystem.py)."""
+    """Frictionless checks the sha256 of SHA256SUMS, which covers the Parquet files and schemas
+    (`sha256sum -c` checks those: tests/test_ecosystem.py).
+    """
     target = package_copy / "SHA256SUMS"
     data = bytearray(target.read_bytes())
     data[0] = ord("0") if data[0] != ord("0") else ord("1")

@@ -16,7 +16,7 @@ from packaging.version import Version
 from helpers import ROOT, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import pythons  # noqa: E402  (scripts/ is not a package)
+import pythons
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCKS = ("requirements.lock", "requirements-tools.lock", "requirements-v2.lock")
@@ -59,11 +59,11 @@ def test_the_lowest_python_ci_runs_is_the_lowest_the_package_allows() -> None:
     allowed = SpecifierSet(PYPROJECT["project"]["requires-python"])
     assert all(Version(v) in allowed for v in versions)
     assert Version(versions[0]) in allowed and Version(f"3.{int(versions[0].split('.')[1]) - 1}") not in allowed
-    assert "%d.%d" % sys.version_info[:2] in versions, "the suite runs on a Python the classifiers do not name"
+    assert "{}.{}".format(*sys.version_info[:2]) in versions, "the suite runs on a Python the classifiers do not name"
 
 
 def test_pythons_finds_an_interpreter_of_each_version_or_says_what_to_do() -> None:
-    running = "%d.%d" % sys.version_info[:2]
+    running = "{}.{}".format(*sys.version_info[:2])
     found = pythons.find(running)
     assert run(found, "-c", "import sys; print(sys.version_info[:2])", check=True).stdout.strip() == str(sys.version_info[:2])
     with pytest.raises(SystemExit, match=r"no Python 3\.99 found .*pyenv install 3\.99"):
@@ -73,7 +73,8 @@ def test_pythons_finds_an_interpreter_of_each_version_or_says_what_to_do() -> No
 @pytest.mark.slow
 def test_the_lock_files_are_what_the_resolver_gives_from_pyproject(tmp_path: Path) -> None:
     """`make lock` (uv pip compile) over the committed locks changes nothing: every declared package is
-    pinned, every pin is inside its declared range, and nothing else is pinned."""
+    pinned, every pin is inside its declared range, and nothing else is pinned.
+    """
     assert UV.exists(), f"expected uv at {UV}: make tools installs it from requirements-tools.lock"
     for name in LOCKS:
         shutil.copy(ROOT / name, tmp_path / name)

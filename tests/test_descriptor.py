@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
@@ -10,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import edit_descriptor, fifo, rename_resource, resource
 
 import article_data as ad
+from helpers import edit_descriptor, fifo, rename_resource, resource
 
 HOSTILE_RESOURCE_NAMES = {
     "SQL injection": "places AS SELECT 1; COPY (SELECT 1) TO '/tmp/owned.csv'; CREATE VIEW x",

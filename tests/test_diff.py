@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BIN, ROOT, run
 
 import article_data as ad
 from article_data._diff import version_bump
 from article_data_build.model import BuiltPackage
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import write_package
+from helpers import BIN, ROOT, run
 
 Edit = Callable[[BuiltPackage], BuiltPackage]
 

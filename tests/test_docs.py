@@ -6,11 +6,11 @@ import doctest
 import re
 
 import pytest
-from helpers import BIN, ROOT, run
 
 import article_data as ad
 from article_data_build.assemble import build
 from article_data_build.dictionary import data_dictionary
+from helpers import BIN, ROOT, run
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -44,17 +44,18 @@ def test_changelog_and_datasheet_blocks_generated_from_the_diff_are_fresh() -> N
 
 def test_changelog_records_this_version_with_its_row_counts() -> None:
     """CHANGELOG.md has an entry for the current version (dated, or "unreleased" until `make release`) whose
-    generated row counts match the data."""
+    generated row counts match the data.
+    """
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## \[{re.escape(ad.__version__)}\] - (\d{{4}}-\d{{2}}-\d{{2}}|unreleased)$", changelog,
-                     flags=re.M)
+                     flags=re.MULTILINE)
     section = changelog.split(f"## [{ad.__version__}]")[1].split("\n## [")[0]
-    counts = dict(re.findall(r"^\| (\w+) \| [\d-]+ \| (\d+) \|", section, flags=re.M))
+    counts = dict(re.findall(r"^\| (\w+) \| [\d-]+ \| (\d+) \|", section, flags=re.MULTILINE))
     assert counts == {table: str(len(ad.load(table))) for table in ad.TABLES}
 
 
 def python_blocks(text: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
 def test_every_python_block_of_the_readme_runs_and_shows_its_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,15 +92,16 @@ def test_readme_upgrading_section_quotes_the_real_changes() -> None:
 
 def section(text: str, title: str) -> str:
     """The body of the ## section whose heading is ``title`` (case ignored), up to the next ## heading."""
-    match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", text, flags=re.M | re.S | re.I)
+    match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL | re.IGNORECASE)
     assert match, f"no section {title!r}"
     return match[1]
 
 
 def test_readme_is_for_users_first() -> None:
     """After the two contributor commands, a user finds in order: what it is, install, a Quick start that runs,
-    the tables; the versions, the licence and how to report an error come later, "Where to go next" last."""
-    headings = [h.lower() for h in re.findall(r"^## (.+)$", README, flags=re.M)]
+    the tables; the versions, the licence and how to report an error come later, "Where to go next" last.
+    """
+    headings = [h.lower() for h in re.findall(r"^## (.+)$", README, flags=re.MULTILINE)]
     wanted = ["install", "quick start", "the tables", "the library", "versioning", "licence", "citing",
               "reporting an error", "where to go next"]
     assert [h for h in headings if h in wanted] == wanted, headings
@@ -116,12 +118,12 @@ def test_readme_install_names_every_extra() -> None:
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     install = section(README, "install")
     assert "pip install article-data\n" in install
-    assert set(re.findall(r"^\| `(\w+)` \|", install, flags=re.M)) == set(extras)
+    assert set(re.findall(r"^\| `(\w+)` \|", install, flags=re.MULTILINE)) == set(extras)
 
 
 def test_readme_tables_section_lists_every_table() -> None:
     """"The tables" has one row per table of the package, in the package's order."""
-    rows = re.findall(r"^\| `(\w+)` \|", section(README, "the tables").split("\n### ")[0], flags=re.M)
+    rows = re.findall(r"^\| `(\w+)` \|", section(README, "the tables").split("\n### ")[0], flags=re.MULTILINE)
     assert tuple(rows) == ad.TABLES
 
 
@@ -143,7 +145,7 @@ def test_every_link_to_a_section_of_a_document_resolves(document: str) -> None:
     text = (ROOT / document).read_text(encoding="utf-8")
     for target, anchor in re.findall(r"\]\(([\w./-]*\.md)?#([^)]+)\)", text):
         linked = (ROOT / (target or document)).read_text(encoding="utf-8")
-        anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", linked, flags=re.M)}
+        anchors = {slug(h) for h in re.findall(r"^#{1,6} (.+)$", linked, flags=re.MULTILINE)}
         assert anchor in anchors, f"{document}: {target or document}#{anchor} is no heading"
 
 
@@ -157,7 +159,7 @@ def test_readme_limits_are_the_library_s() -> None:
 def test_datasheet_has_the_seven_sections_and_current_agreement() -> None:
     """DATASHEET.md has the seven Datasheets-for-Datasets sections and an up-to-date agreement table."""
     datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
-    sections = re.findall(r"^## \d\. (.+)$", datasheet, flags=re.M)
+    sections = re.findall(r"^## \d\. (.+)$", datasheet, flags=re.MULTILINE)
     assert [s.split(",")[0].split()[0].lower() for s in sections] == [
         "motivation", "composition", "collection", "preprocessing", "uses", "distribution", "maintenance"]
     result = run(BIN / "python", "-m", "article_data_build.agreement", "--check")
@@ -189,13 +191,14 @@ def test_every_example_a_table_schema_description_gives_is_true_of_the_rows(tabl
                                                                            description: str) -> None:
     """A quoted example ('in the hundreds') is a cell of the table, and the enum value it illustrates is that
     row's; a bare example (tells, m2995) occurs in the column it describes. DATA_DICTIONARY.md and croissant.json
-    carry the same descriptions (generated from the schemas), so this covers them too."""
+    carry the same descriptions (generated from the schemas), so this covers them too.
+    """
     frame = ad.load(table)
     cells = {str(v) for column in frame.columns for v in frame[column].dropna()}
     categories = getattr(frame[field].dtype, "categories", ())
     for value, example, number in ENUM_EXAMPLE.findall(description):
         assert example in cells, f"{table}.{field}: the example '{example}' is no cell of {table}"
-        rows = frame[frame.apply(lambda row: example in {str(v) for v in row.dropna()}, axis=1)]
+        rows = frame[frame.apply(lambda row: example in {str(v) for v in row.dropna()}, axis=1)]  # noqa: B023  (applied at once)
         if value in categories:
             assert set(rows[field].astype(str)) == {value}, f"{table}.{field}: '{example}' is not {value}"
         if number:
@@ -212,7 +215,8 @@ def test_every_example_a_table_schema_description_gives_is_true_of_the_rows(tabl
 
 def test_the_examples_of_an_enum_field_illustrate_values_of_its_enum() -> None:
     """In the description of an enum field, each example is attached to a value of the enum
-    ("approximate (e.g. 'in the hundreds': value 200)"), so the rows test above checks that value."""
+    ("approximate (e.g. 'in the hundreds': value 200)"), so the rows test above checks that value.
+    """
     enum_fields = [(t, f, d) for t, f, d in schema_examples()
                    if getattr(ad.load(t)[f].dtype, "categories", None) is not None]
     assert {(t, f) for t, f, _ in enum_fields} >= {("figures", "qualifier"), ("mentions", "mention_type")}
@@ -230,7 +234,8 @@ CITED_PATH = re.compile(r"(?<![\w/.*-])((?:annotations|data|schemas|src|scripts|
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_every_file_path_a_document_cites_exists(document: str) -> None:
     """Every repository path a document names (scripts/build.py, annotations/review/...) exists, or matches a file
-    when it is a glob; the CHANGELOG's sections of earlier releases may name what was there then."""
+    when it is a glob; the CHANGELOG's sections of earlier releases may name what was there then.
+    """
     text = (ROOT / document).read_text(encoding="utf-8")
     if document == "CHANGELOG.md":
         text = text.split(f"## [{ad.__version__}]")[1].split("\n## [")[0]

@@ -138,7 +138,8 @@ def test_every_csv_resource_declares_its_dialect() -> None:
 @pytest.mark.parametrize("table", ad.TABLES)
 def test_plain_pandas_read_parquet_gives_the_loaders_frame(table: str) -> None:
     """`pandas.read_parquet(path)` with no arguments gives exactly `ad.load`'s frame and dtypes
-    (an array column: pyarrow gives each row a NumPy array of strings where `ad.load` gives a Python list)."""
+    (an array column: pyarrow gives each row a NumPy array of strings where `ad.load` gives a Python list).
+    """
     plain = pd.read_parquet(ad.path(table))
     typed = ad.load(table)
     fields = ad.Package(ad.path()).table_schema(table)["fields"]
@@ -158,7 +159,8 @@ def test_plain_pandas_read_parquet_gives_the_loaders_frame(table: str) -> None:
 @pytest.mark.parametrize("table", ad.TABLES)
 def test_plain_polars_read_parquet_types_enums_and_keeps_descriptions(table: str) -> None:
     """`polars.read_parquet(path)` gives Enum columns in schema order, nullable Int64 and Boolean, dates;
-    pyarrow's schema keeps every column's description."""
+    pyarrow's schema keeps every column's description.
+    """
     import polars as pl
     import pyarrow.parquet as pq
 

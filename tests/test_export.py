@@ -10,10 +10,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import replace_table
 
 import article_data as ad
 from article_data._export import FORMULA_PREFIXES, TABLE_FORMATS, neutralise
+from helpers import replace_table
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
@@ -108,7 +108,7 @@ def test_export_protects_formula_cells_only_in_csv(package_copy: Path) -> None:
     """Cells starting with a formula character get a ' in CSV; raw CSV, Parquet and JSON keep them as they are."""
     package = ad.Package(package_copy)
     people = package.load("people")
-    people.loc[0, "description"] = "=HYPERLINK(\"http://x\")"
+    people.loc[0, "description"] = '=HYPERLINK("http://x")'
     people.loc[1, "description"] = "-1 and counting"
     people.loc[2, "description"] = "@user"
     replace_table(package_copy, "people", people)
@@ -121,7 +121,7 @@ def test_export_protects_formula_cells_only_in_csv(package_copy: Path) -> None:
     assert raw.encode() == (package_copy / "data" / "people.csv").read_bytes()
     assert protected.replace("'=", "=").replace("'-1", "-1").replace("'@", "@") == raw
     described = [row["description"] for row in json.loads(package.export("people", "json"))][:3]
-    assert described == ["=HYPERLINK(\"http://x\")", "-1 and counting", "@user"]
+    assert described == ['=HYPERLINK("http://x")', "-1 and counting", "@user"]
     parquet = pa.BufferReader(package.export("people", "parquet"))
     assert pq.read_table(parquet).column("description").to_pylist()[:3] == described
 

@@ -11,10 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import BIN, OPEN_COUNTER, fifo, run
 
 import article_data as ad
 from article_data import _files
+from helpers import BIN, OPEN_COUNTER, fifo, run
 
 
 def device(path: Path) -> None:
@@ -115,14 +115,14 @@ def test_a_folder_swapped_for_a_symlink_while_opening_is_refused(package_copy: P
         ad.Package(package_copy).load("places", format="csv")
 
 
-AUDIT = OPEN_COUNTER + textwrap.dedent('''
+AUDIT = OPEN_COUNTER + textwrap.dedent("""
     import pandas, pyarrow, pyarrow.parquet, pyarrow.csv, pandera.pandas, numpy, duckdb
     import article_data as ad
     from article_data import _validate, _pandera, _spans, _sql
     sys.addaudithook(hook)
     getattr(ad.Package(sys.argv[1]), sys.argv[2])()
     print(json.dumps(opened))
-''')
+""")
 
 
 @pytest.mark.parametrize("method", OPENED_ONCE)

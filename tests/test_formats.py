@@ -119,7 +119,7 @@ def test_parquet_bytes_is_reproducible() -> None:
 
 
 def test_parquet_bytes_reads_back_with_the_schema_types_and_values() -> None:
-    """pyarrow reads the Table Schema's Arrow types (dates as date32, integers as float for numbers) and the values."""
+    """Pyarrow reads the Table Schema's Arrow types (dates as date32, integers as float for numbers) and the values."""
     table = pq.read_table(io.BytesIO(parquet_bytes(TYPED, TYPED_ROWS)))
     assert table.schema.equals(arrow_schema(TYPED))
     assert table.schema.field("day").type == pa.date32() and table.schema.field("value").type == pa.float64()

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import PACKAGE_FILES, ROOT, as_fork
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import article_data as ad
 from article_data._hashes import sha256
+from helpers import PACKAGE_FILES, ROOT, as_fork
 
 #: Examples per family; the README's reliability table quotes these numbers (test_reliability checks it).
 EXAMPLES = {"data file, verify=True": 400, "CSV file, verify=False": 300, "descriptor": 300,
@@ -248,7 +248,7 @@ SCHEMA_KEYS = ["required", "unique", "enum", "pattern", "minLength", "maxLength"
 
 
 @fuzz_settings("schema value")
-@given(field_index=st.integers(0, 4), key=st.sampled_from(SCHEMA_KEYS + ["type", "name", "format"]),
+@given(field_index=st.integers(0, 4), key=st.sampled_from([*SCHEMA_KEYS, "type", "name", "format"]),
        value=constraint_values)
 def _fuzz_schema_values(workdir: Path, field_index: int, key: str, value: object) -> None:
     TRIED["schema value"].add(repr((field_index, key, value)))

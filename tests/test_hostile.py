@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, edit_descriptor, resource, run
 
 import article_data as ad
 from article_data import _cli
+from helpers import BIN, ROOT, edit_descriptor, resource, run
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 FILES = {r["name"]: r["path"] for r in [*DESCRIPTOR["resources"], *DESCRIPTOR.get("files", [])]}
@@ -181,7 +181,7 @@ def test_undeclared_table_is_refused(package_copy: Path) -> None:
         ad.Package(package_copy).path("../datapackage")
 
 
-AUDIT = textwrap.dedent('''
+AUDIT = textwrap.dedent("""
     import json, os, sys
     root, secret = sys.argv[1], os.path.realpath(sys.argv[2])
     import pandas, pyarrow, pyarrow.parquet, pyarrow.csv, pandera.pandas, numpy  # imports open files: not ours
@@ -200,7 +200,7 @@ AUDIT = textwrap.dedent('''
         except ad.ArticleDataError:
             pass
     print(json.dumps(sorted(set(opened))))
-''')
+""")
 
 
 @pytest.mark.parametrize("case", ["absolute path", "dot-dot path", "schema outside the root", "absolute schema",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers import BIN, ROOT, run
 
 TOOLS_BIN = ROOT / ".venv-tools" / "bin"

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import BIN, replace_table, run
 
 import article_data as ad
 from article_data._formats import csv_bytes
+from helpers import BIN, replace_table, run
 
 FORMULAS = ["\r=1+1", "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "ok\r=1+1", "ok\n=1+1", 'say "=1"']
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from helpers import ROOT, replace_table
 
 import article_data as ad
+from helpers import ROOT, replace_table
 
 S = pd.StringDtype("pyarrow")
 I = pd.Int64Dtype()
@@ -70,7 +70,7 @@ def flip_byte(path: Path, position: int | None = None) -> None:
 
 def test_tables_are_the_documented_nine_in_order() -> None:
     """TABLES lists the nine tables in the documented order, as the descriptor declares them."""
-    assert ad.TABLES == tuple(DTYPES)
+    assert tuple(DTYPES) == ad.TABLES
     assert ad.Package(ad.path()).tables == ad.TABLES
 
 

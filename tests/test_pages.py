@@ -9,13 +9,13 @@ import struct
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import article_data as ad
 from article_data._bounds import _check_footer, read_parquet
 from article_data._pages import _page_header, _Reader, column_pages
+from helpers import ROOT
 
 
 def sample_table(rows: int) -> pa.Table:
@@ -215,7 +215,8 @@ def compact_i32(field_delta: int, value: int) -> bytes:
 @pytest.mark.parametrize(("page_type", "values"), [(0, 200_000_000), (2, 1)])
 def test_a_header_with_two_sub_headers_counts_the_one_its_type_selects(page_type: int, values: int) -> None:
     """A data page header that also carries a dictionary sub-header: the values are the data page's, as a reader
-    decodes them (a last-wins merge saw 1 value where Arrow decodes 200 million)."""
+    decodes them (a last-wins merge saw 1 value where Arrow decodes 200 million).
+    """
     header = (compact_i32(1, page_type) + compact_i32(1, 10) + compact_i32(1, 10)
               + bytes([2 << 4 | 12]) + compact_i32(1, 200_000_000) + b"\0"      # field 5: data_page_header
               + bytes([2 << 4 | 12]) + compact_i32(1, 1) + b"\0" + b"\0")      # field 7: dictionary_page_header
@@ -255,7 +256,7 @@ def test_row_groups_sharing_a_chunks_bytes_are_refused_before_the_walk() -> None
 
 
 def test_a_row_group_with_more_chunks_than_the_schema_is_refused() -> None:
-    """pyarrow aborts the process on a chunk index past the schema's: the footer check refuses it before any is read."""
+    """Pyarrow aborts the process on a chunk index past the schema's: the footer check refuses it before any is read."""
     data = written(sample_table(10))
     real = pq.ParquetFile(io.BytesIO(data)).metadata
     chunks = [real.row_group(0).column(i) for i in range(real.num_columns)]

@@ -7,12 +7,12 @@ import json
 import pandas as pd
 import pandera.pandas as pa
 import pytest
-from helpers import ROOT
 from pandera.engines import pandas_engine
 from pandera.io.pandas_io import from_frictionless_schema
 
 import article_data as ad
 from article_data._types import pandas_dtype
+from helpers import ROOT
 
 
 def table_schema(table: str) -> dict:
@@ -46,9 +46,10 @@ def test_pandera_schema_agrees_with_the_table_schema_field_by_field(table: str) 
 
 @pytest.mark.parametrize("table", ad.TABLES)
 def test_pandera_schema_matches_pandera_own_frictionless_reader(table: str) -> None:
-    """pandera's own Table Schema reader agrees on columns, nullability, uniqueness and enum values.
+    """Pandera's own Table Schema reader agrees on columns, nullability, uniqueness and enum values.
 
-    An ``array`` field (aliases) it reads as ``object``, as article_data does."""
+    An ``array`` field (aliases) it reads as ``object``, as article_data does.
+    """
     source = table_schema(table)
     theirs = from_frictionless_schema(source)
     ours = ad.schema(table)

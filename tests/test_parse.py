@@ -10,11 +10,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT
 
 from article_data._parse import parse_table
 from article_data._tableschema import TableSchema, check_table_schema
 from article_data._types import arrow_schema
+from helpers import ROOT
 
 TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
           if r.get("format") == "csv" and r.get("schema")]

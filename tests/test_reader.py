@@ -8,16 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
-    BIN,
-    OPEN_COUNTER,
-    ROOT,
-    declare,
-    edit_descriptor,
-    edit_schema,
-    resource,
-    run,
-)
 
 from article_data._errors import (
     DescriptorError,
@@ -28,6 +18,16 @@ from article_data._errors import (
 from article_data._files import FolderSource
 from article_data._hashes import sha256
 from article_data._reader import FORMATS, Reader
+from helpers import (
+    BIN,
+    OPEN_COUNTER,
+    ROOT,
+    declare,
+    edit_descriptor,
+    edit_schema,
+    resource,
+    run,
+)
 
 TABLES = tuple(r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
                if r.get("format") == "csv" and r.get("schema"))
@@ -190,7 +190,7 @@ def test_reader_schema_bytes_are_hashed_even_with_verify_false(package_copy: Pat
     assert reader._schema_bytes == {}
 
 
-AUDIT = OPEN_COUNTER + textwrap.dedent('''
+AUDIT = OPEN_COUNTER + textwrap.dedent("""
     from article_data._files import FolderSource
     from article_data._reader import Reader
     sys.addaudithook(hook)
@@ -201,7 +201,7 @@ AUDIT = OPEN_COUNTER + textwrap.dedent('''
     reader.schema("quotes")
     _ = reader.descriptor
     print(json.dumps(opened))
-''')
+""")
 
 
 @pytest.mark.parametrize("order", ["read-first", "schema-only"])

@@ -14,18 +14,18 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import BIN, ROOT, copy_paths, run
 
 import article_data as ad
 from article_data._release_export import union_fields
 from article_data._types import enum_of, pandas_dtype
+from helpers import BIN, ROOT, copy_paths, run
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## SQL, and beyond one machine")[1].split("\n## ")[0]
 #: The README's calls, per engine, over an export in ./versions (the table: quotes).
 ENGINE_CALLS = {
     "duckdb": "duckdb.sql(\"SELECT * FROM read_parquet('versions/quotes/*/*.parquet', "
-              "hive_partitioning = true, union_by_name = true)\")",
+              'hive_partitioning = true, union_by_name = true)")',
     "polars": 'polars.scan_parquet("versions/quotes/**/*.parquet", hive_partitioning=True)',
     "dask": 'dask.dataframe.read_parquet("versions/quotes")',
     "pandas": 'pandas.read_parquet("versions/quotes")',
@@ -59,7 +59,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def plain(values: Any, delimiter: str | None = None) -> list[Any]:
     """Plain Python values; a list column's NumPy arrays (pyarrow's) as lists and, with ``delimiter``,
-    a 1.x string split the way the export documents."""
+    a 1.x string split the way the export documents.
+    """
     out = []
     for v in list(values):
         if hasattr(v, "tolist") and not isinstance(v, str):

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 import article_data as ad
 from article_data._releases import kept_releases
+from helpers import BIN, PACKAGE_FILES, ROOT, copy_paths, run
 
 KEPT = sorted(p.name.removeprefix("article-data-").removesuffix(".zip") for p in (ROOT / "releases").glob("*.zip"))
 
@@ -27,7 +27,7 @@ def test_every_kept_release_is_listed_with_its_sha256_and_changelog_date() -> No
     assert [r.version for r in listed] == sorted(KEPT, key=lambda v: tuple(map(int, v.split("."))))
     for release in listed:
         assert release.sha256 == hashlib.sha256(release.path.read_bytes()).hexdigest()
-        assert re.search(rf"^## \[{re.escape(release.version)}\] - {release.date}$", changelog, flags=re.M)
+        assert re.search(rf"^## \[{re.escape(release.version)}\] - {release.date}$", changelog, flags=re.MULTILINE)
 
 
 @pytest.mark.parametrize("version", KEPT)

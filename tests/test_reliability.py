@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 import test_archive
 import test_build
 import test_build_publish
@@ -18,9 +19,8 @@ import test_pages
 import test_sql
 import test_tableschema
 import test_untrusted
-from helpers import ROOT
-
 from article_data_build.publish import STAGES
+from helpers import ROOT
 
 SECURITY = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
 TABLE = SECURITY.split("## Reliability")[1].split("\n\n")[2]
@@ -45,7 +45,7 @@ def section_tests(module: object, heading: str) -> int:
 
     source = inspect.getsource(module)  # type: ignore[arg-type]
     section = source.split(f"# -- {heading}", 1)[1].split("\n# -- ", 1)[0]
-    return len(re.findall(r"^def test_", section, flags=re.M))
+    return len(re.findall(r"^def test_", section, flags=re.MULTILINE))
 
 
 #: A phrase that picks the row -> the count it must quote, computed from the tests themselves.

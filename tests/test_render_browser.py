@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+import article_data as ad
 from render_support import (
     DESKTOP,
     PHONE,
@@ -25,8 +27,6 @@ from render_support import (
     speaker_labels,
     speaker_of,
 )
-
-import article_data as ad
 
 _BEHAVIOUR_PROBE = """
   var quote = document.querySelector('#text [data-quote-id="q13"]');

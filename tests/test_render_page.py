@@ -6,15 +6,15 @@ import re
 from typing import Any
 
 import pandas as pd
+
+import article_data as ad
+from article_data import render_html
 from render_support import (
     Dom,
     check_rows,
     check_self_contained,
     speaker_of,
 )
-
-import article_data as ad
-from article_data import render_html
 
 
 def test_render_html_is_self_contained(page_html: str) -> None:

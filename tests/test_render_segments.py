@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,7 +112,7 @@ def test_segment_tree_covers_each_span_exactly(raw: list[tuple[int, int, str]]) 
             continue
         pieces = sorted(found[each.row_id])
         assert pieces[0][0] == each.start and pieces[-1][1] == each.end
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:])), pieces
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces)), pieces
         crossed = any(o.start < each.start < o.end < each.end or each.start < o.start < each.end < o.end for o in spans)
         if not crossed:
             assert len(pieces) == 1, (each, pieces)

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import BIN, run
 
 import article_data as ad
 from article_data._annotations import mention_entity_type
 from article_data._score import PredictionError, predictions_schema_path
+from helpers import BIN, run
 
 TEXT = ad.article_text()
 QUOTES = ad.quotes_with_speakers()

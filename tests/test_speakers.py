@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import replace_table
 
 import article_data as ad
 from article_data._speakers import SPEAKER_NAME, quotes_with_speakers
 from article_data._vocabulary import SPEECH_TYPES
+from helpers import replace_table
 
 ADDED = ["speaker", "speaker_id", "speaker_kind"]
 #: The README's "who said what" query.
@@ -79,7 +79,7 @@ def test_speakers_use_label_not_name_for_people(package_copy: Path) -> None:
 
 
 def test_speakers_dtypes(who: pd.DataFrame) -> None:
-    """speaker and speaker_id are string[pyarrow]; speaker_kind a category of person and organization."""
+    """Speaker and speaker_id are string[pyarrow]; speaker_kind a category of person and organization."""
     assert who.speaker.dtype == pd.StringDtype("pyarrow") and who.speaker_id.dtype == pd.StringDtype("pyarrow")
     assert isinstance(who.speaker_kind.dtype, pd.CategoricalDtype)
     assert list(who.speaker_kind.cat.categories) == [word for _, word in SPEAKER_NAME.values()]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import BIN, ROOT, edit_descriptor, resource
 
 import article_data as ad
+from helpers import BIN, ROOT, edit_descriptor, resource
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-QUERIES = re.findall(r"```sql\n(.*?)```", README.split("## SQL")[1].split("\n## ")[0], flags=re.S)
+QUERIES = re.findall(r"```sql\n(.*?)```", README.split("## SQL")[1].split("\n## ")[0], flags=re.DOTALL)
 
 
 def loose(frame: pd.DataFrame) -> list[tuple[object, ...]]:

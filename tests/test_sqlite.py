@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import BIN, run
 
 import article_data as ad
 from article_data._sqlite import SQLITE_TYPES, fts_columns
+from helpers import BIN, run
 
 PKG = ad.Package(ad.path())
 
@@ -131,7 +131,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture()
+@pytest.fixture
 def datasette(database: Path) -> Iterator[str]:
     """Datasette serving the export with its metadata.json on 127.0.0.1 (a free port), stopped afterwards."""
     port = free_port()

@@ -11,13 +11,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from helpers import ROOT, declare
 
 from article_data._errors import ArticleDataError, IntegrityError, UnknownTableError
 from article_data._files import FolderSource
 from article_data._reader import Reader
 from article_data._tables import load_arrow, load_frame
 from article_data._types import arrow_schema
+from helpers import ROOT, declare
 
 TABLES = tuple(r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
                if r.get("format") == "csv" and r.get("schema"))

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import edit_schema, field, replace_table
 
 import article_data as ad
+from helpers import edit_schema, field, replace_table
 
 HOSTILE_FIELD_NAMES = {
     "SQL injection": 'name" FROM places; COPY (SELECT 1) TO \'/tmp/owned2.csv\' --',
@@ -108,7 +108,6 @@ CATASTROPHIC = {"nested groups": r"^(\w+\s?)+$", "alternation": r"^(a|a)+$", "ne
 @pytest.mark.parametrize("case", list(CATASTROPHIC))
 def test_a_catastrophic_backtracking_pattern_runs_in_linear_time(package_copy: Path, case: str) -> None:
     """Patterns that hang Python's re on a 60-character value are run by RE2: validate() returns, in a child with a deadline."""
-
     pattern = CATASTROPHIC[case]
     edit_schema(package_copy, "people", lambda s: field(s, "description")["constraints"].__setitem__("pattern", pattern)
                 if "constraints" in field(s, "description") else field(s, "description").__setitem__(
@@ -123,7 +122,7 @@ def test_a_catastrophic_backtracking_pattern_runs_in_linear_time(package_copy: P
 
 @pytest.mark.parametrize("constraint, value", [("maxLength", 3), ("minLength", 500)])
 def test_string_length_constraints_are_checked(package_copy: Path, constraint: str, value: int) -> None:
-    """maxLength and minLength are enforced by validate(), naming the rows."""
+    """MaxLength and minLength are enforced by validate(), naming the rows."""
     edit_schema(package_copy, "places", lambda s: field(s, "name").setdefault("constraints", {}).__setitem__(constraint, value))
     with pytest.raises(ad.ValidationError, match=r"places\[\w+\]\.name: str_length") as info:
         ad.Package(package_copy).validate()

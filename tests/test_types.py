@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from helpers import as_fork
 
 import article_data as ad
 from article_data._types import (
@@ -23,6 +22,7 @@ from article_data._types import (
     pandas_dtype,
     result_to_pandas,
 )
+from helpers import as_fork
 
 #: The documented mapping (module docstring and README "Types"), written out independently of TYPES.
 EXPECTED = {
@@ -37,7 +37,7 @@ ENUM = ["direct", "partial", "name"]
 
 def test_types_table_lists_the_six_supported_types() -> None:
     """TYPES holds exactly string, integer, number, boolean, date and array, and SUPPORTED_TYPES names them."""
-    assert set(TYPES) == set(EXPECTED) | {"array"} and SUPPORTED_TYPES == tuple(TYPES)
+    assert set(TYPES) == set(EXPECTED) | {"array"} and tuple(TYPES) == SUPPORTED_TYPES
 
 
 LIST_FIELD = {"name": "aliases", "type": "array"}
@@ -199,8 +199,8 @@ def test_result_to_pandas_of_a_whole_table_equals_load() -> None:
             pd.testing.assert_series_equal(converted[column], frame[column])
 
 
-@pytest.mark.parametrize("cell", ['Kiev', '"Kiev"', '{"a":"b"}', '[1]', '["a",null]', '[["a"]]', '["a"', '[' * 100_000,
-                                  '["' + 'a' * 70_000 + '"]'])
+@pytest.mark.parametrize("cell", ["Kiev", '"Kiev"', '{"a":"b"}', "[1]", '["a",null]', '[["a"]]', '["a"', "[" * 100_000,
+                                  '["' + "a" * 70_000 + '"]'])
 def test_an_array_cell_that_is_not_a_json_array_of_strings_is_refused_naming_row_and_column(cell: str) -> None:
     """Bare text (the 1.x form), other JSON, broken or deeply nested JSON, or an overlong cell: a ValueError at its row."""
     from article_data._types import parse_arrays

@@ -6,7 +6,7 @@ from helpers import BIN, ROOT, run
 
 
 def test_mypy_strict_passes() -> None:
-    """mypy --strict finds no error in the library, the build, the benchmark and tests/typing_check.py."""
+    """Mypy --strict finds no error in the library, the build, the benchmark and tests/typing_check.py."""
     result = run(BIN / "mypy", "--strict", cwd=ROOT)  # the files are pyproject.toml's [tool.mypy] files
     assert result.returncode == 0, result.stdout
 

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import struct
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -23,12 +22,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from bounded import GIB, run_bounded
-from helpers import BIN, PACKAGE_FILES, ROOT, as_fork, declare, edit_descriptor, edit_schema, resource, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from article_data._archive import MAX_MEMBERS, MEMBER_LIMIT
+from bounded import GIB, run_bounded
+from helpers import BIN, PACKAGE_FILES, ROOT, as_fork, declare, edit_descriptor, edit_schema, resource, run
 
 #: The child's budget: the address space of Python with pandas, pyarrow and DuckDB loaded is about 1.3 GiB
 #: (virtual; the resident size of a normal run is about 200 MB), so 2 GiB leaves no room for a bomb.
@@ -341,9 +340,8 @@ def drop_table(root: Path, table: str) -> None:
 
 
 def drop_column(root: Path, table: str, column: str) -> None:
-    from helpers import replace_table
-
     import article_data as ad
+    from helpers import replace_table
 
     frame = ad.Package(root).load(table)
     edit_schema(root, table, lambda s: s.__setitem__("fields", [f for f in s["fields"] if f["name"] != column]))
@@ -380,11 +378,10 @@ def test_a_copy_breaking_the_contract_is_refused_before_render_export_and_sql(tm
 
 
 def spans(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
-    from helpers import replace_table
-
     import pandas as pd
 
     import article_data as ad
+    from helpers import replace_table
 
     frame = ad.Package(root).load(table)
     replace_table(root, table, pd.concat([frame, pd.DataFrame(rows).astype(frame.dtypes.to_dict())],
@@ -544,10 +541,10 @@ def test_no_hidden_character_from_a_path_reaches_the_terminal(tmp_path: Path, hi
 def test_no_hidden_character_from_a_cell_reaches_the_terminal_and_json_stays_json(tmp_path: Path,
                                                                                 hidden: list[str]) -> None:
     """A cell holding newlines, C1 or format characters: ``quotes`` prints it escaped, ``diff --format json``
-    prints valid ASCII JSON that holds the cell exactly."""
-    from helpers import replace_table
-
+    prints valid ASCII JSON that holds the cell exactly.
+    """
     import article_data as ad
+    from helpers import replace_table
 
     root = fork_copy(tmp_path)
     quotes = ad.Package(root).load("quotes")

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import declare, edit_schema, replace_table
 
 import article_data as ad
 from article_data import Problem
 from article_data._formats import parquet_bytes
-from article_data._hashes import sha256
 from article_data._vocabulary import CLOSING_MARK, OPENING_MARK
+from helpers import declare, edit_schema, replace_table
 
 SLICE = "does not equal article[char_start:char_end]"
 OUTSIDE = "span does not lie inside its paragraph"

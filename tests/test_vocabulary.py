@@ -87,7 +87,7 @@ def test_entity_id_columns_are_the_primary_keys_of_real_tables(table: str) -> No
 
 @pytest.mark.parametrize("table", sorted(ENTITY_ID_COLUMNS))
 def test_mentions_link_each_entity_table_by_its_id_column(table: str) -> None:
-    """mentions has a column named after each entity id, with a foreign key to that table."""
+    """Mentions has a column named after each entity id, with a foreign key to that table."""
     column = ENTITY_ID_COLUMNS[table]
     schema_field("mentions", column)
     keys = {tuple(k["fields"]): k["reference"] for k in table_schema("mentions")["foreignKeys"]}

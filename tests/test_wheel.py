@@ -12,9 +12,9 @@ from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
-from helpers import BIN, ROOT, run
 
 import article_data as ad
+from helpers import BIN, ROOT, run
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,8 @@ LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)]*)\)")
 
 def readme_user_part() -> str:
     """README.md from <!-- pypi-start --> to <!-- pypi-end -->, then from <!-- pypi-next --> to the end, with each
-    relative link replaced by its text and each relative image left out (links on PyPI cannot be relative)."""
+    relative link replaced by its text and each relative image left out (links on PyPI cannot be relative).
+    """
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for marker in ("<!-- pypi-start -->\n", "<!-- pypi-end -->", "<!-- pypi-next -->\n"):
         assert readme.count(marker) == 1, marker
@@ -126,16 +127,17 @@ def readme_user_part() -> str:
 
 def test_the_package_index_description_is_the_readme_s_user_part(wheel: Path) -> None:
     """The wheel's long description is README.md's user part (what it is, install, Quick start, where to go next),
-    not a second copy: every link absolute, `pip install` first, nothing for contributors."""
+    not a second copy: every link absolute, `pip install` first, nothing for contributors.
+    """
     with zipfile.ZipFile(wheel) as archive:
         metadata = HeaderParser().parsestr(archive.read(f"article_data-{ad.__version__}.dist-info/METADATA")
                                            .decode("utf-8"))
     assert metadata["Description-Content-Type"] == "text/markdown"
     body = str(metadata.get_payload())
     assert body.strip() == readme_user_part().strip()
-    headings = re.findall(r"^## (.+)$", body, flags=re.M)
+    headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
     assert [h.lower() for h in headings] == ["install", "quick start", "where to go next"], headings
-    blocks = re.findall(r"```(\w+)\n(.*?)```", body, flags=re.S)
+    blocks = re.findall(r"```(\w+)\n(.*?)```", body, flags=re.DOTALL)
     assert blocks[0][0] == "sh" and blocks[0][1].startswith("pip install article-data")
     assert any(kind == "python" and ">>> import article_data" in code for kind, code in blocks)
     assert all(target.startswith(("https://", "http://")) for *_, target in LINK.findall(body))

@@ -26,8 +26,8 @@ from ._errors import (
     ValidationError,
 )
 from ._lazy import LazyModule
-from ._package import Package, Tables
 from ._names import Format
+from ._package import Package, Tables
 from ._version import __version__
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -37,13 +37,12 @@ if TYPE_CHECKING:
     import pandera.pandas as pa_schema
     import spacy.tokens as spacy_tokens
 
-    from . import _diff, _releases
-    from . import _verification
+    from . import _diff, _releases, _verification
     from ._diff import PackageDiff
     from ._problem import Problem
-    from ._verification import Verification
     from ._releases import Release
     from ._render import render_html
+    from ._verification import Verification
 
     TABLES: tuple[str, ...]
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import ArticleDataError
-from ._rows import records
+from ._rows import is_missing, records
 from ._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS, SPEECH_TYPES
-from ._rows import is_missing
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:

@@ -95,7 +95,7 @@ def _schema(args: argparse.Namespace) -> int:
     for field in schema["fields"]:
         required = "required" if field.get("constraints", {}).get("required") else "nullable"
         dtype = pandas_dtype(field)
-        _say(f"  {field['name']:<26}{field['type']:<9}{str(dtype):<22}{required:<9}"
+        _say(f"  {field['name']:<26}{field['type']:<9}{dtype!s:<22}{required:<9}"
              f"{escape(field.get('description', ''), newlines=False)}")
     return 0
 
@@ -174,7 +174,7 @@ def _quotes(args: argparse.Namespace) -> int:
         text = escape(row.text, newlines=False)
         if args.width:
             text = _cut(text, args.width)
-        _say(f"{escape(row.quote_id, newlines=False):<6}{name:<36}{str(row.quote_type):<11}{text}")
+        _say(f"{escape(row.quote_id, newlines=False):<6}{name:<36}{row.quote_type!s:<11}{text}")
     return 0
 
 

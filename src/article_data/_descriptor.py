@@ -156,10 +156,10 @@ def _resource(item: object, index: int, where: str, key: str = "resources") -> R
         )
     label = f"{label} ({name})"
     _check_properties(item, label)
-    for key, kind in (("path", str), ("hash", str), ("bytes", int), ("format", str)):
-        value = item.get(key)
+    for field, kind in (("path", str), ("hash", str), ("bytes", int), ("format", str)):
+        value = item.get(field)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise DescriptorError(f"{label}: expected {kind.__name__} {key!r}, found {value!r:.60}")
+            raise DescriptorError(f"{label}: expected {kind.__name__} {field!r}, found {value!r:.60}")
     if not is_sha256_label(item["hash"]):
         raise DescriptorError(
             f"{label}: expected hash 'sha256:<64 lowercase hex digits>', found {item['hash']!r:.80}; "

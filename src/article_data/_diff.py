@@ -212,8 +212,9 @@ def required_bump(diff_tables: tuple[TableDiff, ...], tables_added: tuple[str, .
 def version_bump(old: str, new: str) -> str:
     """The bump from one version to another (``none`` when equal or lower; non-numeric parts compare as 0)."""
     def parts(version: str) -> tuple[int, int, int]:
-        numbers = [int(p) if p.isdigit() else 0 for p in version.split("+")[0].split("-")[0].split(".")[:3]]
-        return (numbers + [0, 0, 0])[0], (numbers + [0, 0, 0])[1], (numbers + [0, 0, 0])[2]
+        numbers = [int(p) if p.isdigit() else 0 for p in version.split("+", maxsplit=1)[0].split("-", maxsplit=1)[0].split(".")[:3]]
+        padded = [*numbers, 0, 0, 0]
+        return padded[0], padded[1], padded[2]
 
     a, b = parts(old), parts(new)
     if b[0] > a[0]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ._errors import FormatError
 from ._formats import csv_bytes, parquet_bytes, table_metadata
+from ._names import EXPORT_FORMATS
 from ._tables import load_arrow
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -14,8 +15,6 @@ if TYPE_CHECKING:
     from ._reader import Reader
 
 __all__ = ["FORMULA_PREFIXES", "TABLE_FORMATS", "export_bytes", "neutralise"]
-
-from ._names import EXPORT_FORMATS
 
 TABLE_FORMATS = tuple(f for f in EXPORT_FORMATS if f != "sqlite")  # one table: the rest is the whole package
 #: Cells starting with these run as formulas in spreadsheet programs (OWASP "CSV injection").

@@ -9,9 +9,25 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-__all__ = ["CONVERT_FORMATS", "DESCRIPTOR", "EXPORT_FORMATS", "ExportFormat", "FORMATS", "Format", "RELEASE_ZIP", "RELEASES", "SCORE_TASKS",
-           "SEMVER", "STATE_DIR", "SWAP_JOURNAL", "VERSION", "release_zip", "schema_path", "schema_resource",
-           "table_resource"]
+__all__ = [
+    "CONVERT_FORMATS",
+    "DESCRIPTOR",
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "RELEASES",
+    "RELEASE_ZIP",
+    "SCORE_TASKS",
+    "SEMVER",
+    "STATE_DIR",
+    "SWAP_JOURNAL",
+    "VERSION",
+    "ExportFormat",
+    "Format",
+    "release_zip",
+    "schema_path",
+    "schema_resource",
+    "table_resource",
+]
 
 #: The formats a table is published in and read from; the first is the default everywhere.
 Format = Literal["parquet", "csv"]

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from ._reader import Reader
     from ._names import Format
+    from ._reader import Reader
     from ._verification import Verification
 
 __all__ = ["Package", "Tables", "default_root"]

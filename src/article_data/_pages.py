@@ -14,6 +14,7 @@ repeat the previous one's prefix).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
@@ -152,7 +153,8 @@ _SUB_FIELDS = {5: {1: "values", 2: "encoding"}, 7: {1: "values", 2: "encoding"},
 
 def _page_header(reader: _Reader) -> dict[str, int]:
     """The fields of a PageHeader the bounds need: type, sizes, and the values and encoding of the sub-header
-    its type selects, as a reader decodes it (a header may carry others; the last value of a field wins)."""
+    its type selects, as a reader decodes it (a header may carry others; the last value of a field wins).
+    """
     top = {1: "type", 2: "uncompressed", 3: "compressed"}
     header: dict[str, int] = {}
     subs: dict[int, dict[str, int]] = {}
@@ -253,7 +255,7 @@ def _walk_chunk(pages: ColumnPages, reader: _Reader) -> None:
 def _check_disjoint(ranges: list[tuple[int, int, str]]) -> None:
     """Column chunks own their bytes: two sharing any would be decoded (and walked) twice."""
     ordered = sorted(ranges)
-    for (_, end, path), (start, _, other) in zip(ordered, ordered[1:]):
+    for (_, end, path), (start, _, other) in itertools.pairwise(ordered):
         if start < end:
             raise ValueError(f"column chunks {path!r} and {other!r} share bytes {start}-{end}")
 
@@ -266,7 +268,8 @@ _MAX_REPETITION, _MAX_DEFINITION = 1, 3
 
 def _check_shape(metadata: pq.FileMetaData) -> None:
     """Refuse leaves no Table Schema column is stored as: fixed-width bytes (each null slot takes its width),
-    nesting deeper than a list of values (each level costs offsets per row)."""
+    nesting deeper than a list of values (each level costs offsets per row).
+    """
     schema = metadata.schema
     for index in range(len(schema)):
         leaf = schema.column(index)

@@ -39,7 +39,7 @@ def is_version(text: str) -> bool:
 
 
 def _numbers(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in re.findall(r"\d+", version.split("+")[0].split("-")[0])[:3])
+    return tuple(int(p) for p in re.findall(r"\d+", version.split("+", maxsplit=1)[0].split("-", maxsplit=1)[0])[:3])
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,6 @@ empty CSV cell cannot tell an empty list from a missing one.
 
 from __future__ import annotations
 
-from ._names import Format  # the file formats a table is published in (load, path and export default to Parquet)
-
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -117,10 +115,10 @@ def _json_strings(cell: str | None, row: int, column: str) -> list[str] | None:
     try:
         value = json.loads(cell)
     except (ValueError, RecursionError) as exc:
-        raise ValueError(f"{where}: expected a JSON array of strings such as [\"Kiev\"], found {cell!r:.60} "
+        raise ValueError(f'{where}: expected a JSON array of strings such as ["Kiev"], found {cell!r:.60} '
                          f"({type(exc).__name__}: {exc})") from None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError(f"{where}: expected a JSON array of strings such as [\"Kiev\"], found {cell!r:.60}")
+        raise ValueError(f'{where}: expected a JSON array of strings such as ["Kiev"], found {cell!r:.60}')
     return value
 
 

@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "source": source_state(),
         "settings": {"scales": args.scales, "repeats": args.repeats, "quick": args.quick,
                      "frictionless_max_scale": frictionless_max,
-                     "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                     "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                      "memory_reported": "peak RSS growth during load_all() (VmHWM after, reset by clear_refs, minus VmRSS before)",
                      "import_timing": "bytecode caches on (PYTHONPYCACHEPREFIX in a temporary folder)"},
     }

@@ -19,6 +19,7 @@ import pandas as pd
 
 from article_data import Package
 from article_data._package import default_root
+from article_data_build.layout import ROOT
 from article_data_build.model import BuiltPackage
 from article_data_build.synthetic import scaled_package
 from article_data_build.writer import write_package
@@ -31,8 +32,6 @@ from .harness import (
     summary,
     time_interleaved,
 )
-from article_data_build.layout import ROOT
-
 from .settings import BIN, FLOOR_IMPORT, MEMORY_PROBE, MIN_SLOW_REPEATS, PYTHON
 
 
@@ -123,7 +122,7 @@ def bench_scale(scale: int, repeats: int, frictionless_max: int, scratch: Path) 
     root = source.root if scale == 1 else scratch / f"x{scale}"
     inputs = scaled_package(source, scale)
     # The first write is write_package's warm-up; above scale 1 it writes the package measured below.
-    write_warm_up_s = clock(lambda: write_package(root if scale > 1 else scratch / "warm-up", inputs))
+    write_warm_up_s = clock(lambda: write_package(root if scale > 1 else scratch / "warm-up", inputs))  # noqa: F821  (called before the del below)
     print(f"  wrote the {scale}x package in {write_warm_up_s:.1f} s", flush=True)
     size = {"rows": sum(len(rows) for rows in inputs.tables.values()),
             "bytes": sum(r["bytes"] for r in Package(root).descriptor()["resources"])}

@@ -21,9 +21,10 @@ from typing import Any
 
 from article_data import Package
 from article_data._vocabulary import ENTITY_ID_COLUMNS, MARKED_TYPES
+
+from .blocks import replace_block, run_generator
 from .layout import ROOT
 from .model import MutableRow as Row
-from .blocks import replace_block, run_generator
 
 PASSES = ROOT / "annotations" / "agreement"
 DATASHEET = ROOT / "DATASHEET.md"

@@ -10,10 +10,10 @@ from article_data._version import __version__
 from .changelog import release_date
 from .croissant import rai_problems
 from .entities import build_entities
+from .errors import InputFileError
 from .inputs import Inputs, TooManyProblems, strip_lines
 from .layout import CHANGELOG, METADATA
 from .model import BuiltPackage
-from .errors import InputFileError
 from .paths import TEXT_CAP, read_input
 from .tables import (
     build_defects,
@@ -79,7 +79,7 @@ def _build(inputs: Inputs, root: Path) -> BuiltPackage | None:
         inputs.problem(METADATA, rai.get("__line__") if isinstance(rai, dict) else None, problem)
     metadata = strip_lines(metadata)
     metadata.pop("tables", None)
-    built = BuiltPackage(
+    return BuiltPackage(
         article=article_bytes,
         tables={name: computed[name] for name in names if name in computed},
         schemas={name: schemas[name] for name in names},
@@ -87,4 +87,3 @@ def _build(inputs: Inputs, root: Path) -> BuiltPackage | None:
         responsible_ai=strip_lines(rai) if isinstance(rai, dict) else {},
         released=_released(inputs, root, __version__),
     )
-    return built

@@ -27,8 +27,9 @@ from article_data import Package
 from article_data._annotations import Annotations, load_annotations
 from article_data._score import score
 from article_data._vocabulary import CLOSING_MARK, OPENING_MARK
-from .layout import ROOT
+
 from .blocks import replace_block, run_generator
+from .layout import ROOT
 
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- baseline:start -->", "<!-- baseline:end -->"

@@ -30,7 +30,8 @@ def replace_block(text: str, start: str, end: str, block: str, where: Path | str
 def run_generator(name: str, description: str, regenerate: Callable[[Path], Mapping[Path, str]],
                   argv: Sequence[str] | None = None) -> int:
     """The command line of a generator: write every document ``regenerate(root)`` returns, or with
-    ``--check`` exit 1 naming those that are stale."""
+    ``--check`` exit 1 naming those that are stale.
+    """
     parser = argparse.ArgumentParser(prog=f"python -m article_data_build.{name}", description=description)
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")

@@ -27,6 +27,7 @@ import yaml
 
 from article_data import Package
 from article_data._types import enum_of
+
 from .layout import ROOT
 
 __all__ = ["HF_TYPES", "card_text", "front_matter", "regenerate"]
@@ -68,7 +69,7 @@ def card_text(package: Package) -> str:
     """A README.md for a release zip: the YAML header and a few lines saying what the archive holds."""
     return (front_matter(package) + f"\n# {package.descriptor().get('title', 'article-data')}\n\n"
             f"article-data {package.version}: a Frictionless Data Package (`datapackage.json`); every table is a "
-            "config of this dataset (`datasets.load_dataset(folder, \"quotes\")`). Check the files with "
+            'config of this dataset (`datasets.load_dataset(folder, "quotes")`). Check the files with '
             "`sha256sum -c SHA256SUMS` or `frictionless validate datapackage.json`. The article text is "
             "third-party material, not licensed by this project: see the descriptor's licences.\n")
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from article_data import Package
 from article_data._diff import PackageDiff, RowChange, TableDiff, diff_packages
 
-from .release import kept_releases
-from .layout import ROOT
 from .blocks import replace_block
+from .layout import ROOT
+from .release import kept_releases
 
 __all__ = ["changelog_block", "datasheet_block", "regenerate", "release_date"]
 

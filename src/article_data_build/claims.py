@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from article_data import Package
+
 from .blocks import replace_block, run_generator
 
 __all__ = ["DEFECT_KINDS", "defect_kinds_block", "regenerate"]

@@ -18,12 +18,12 @@ in releases/ (see :mod:`article_data_build.release`), and only then swaps it int
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import errno
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from article_data import ArticleDataError, Package, ValidationError
@@ -32,10 +32,10 @@ from article_data._terminal import escape
 from .assemble import build
 from .croissant import croissant_metadata
 from .dictionary import data_dictionary
+from .errors import BuildError, MetadataError
 from .jsonld import news_article
 from .layout import ROOT, STATE
 from .model import BuiltPackage
-from .errors import BuildError, MetadataError
 from .paths import real_folder
 from .publish import build_lock, publish, recover, stage
 from .release import check_version

@@ -31,6 +31,7 @@ from article_data._hashes import hex_digest, is_sha256_label
 from article_data._tableschema import check_table_schema
 from article_data._types import SUPPORTED_TYPES, croissant_type
 from article_data._vocabulary import MEDIA_TYPES
+
 from .errors import MetadataError
 
 CROISSANT_1_0 = "http://mlcommons.org/croissant/1.0"

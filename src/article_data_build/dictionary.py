@@ -12,7 +12,7 @@ from .model import BuiltPackage
 __all__ = ["data_dictionary"]
 
 
-def _notes(name: str, field: Mapping[str, Any], primary_key: tuple[str, ...], references: dict[str, str]) -> str:
+def _notes(field: Mapping[str, Any], primary_key: tuple[str, ...], references: dict[str, str]) -> str:
     constraints = dict(field.get("constraints", {}))
     constraints.pop("required", None)
     notes = []
@@ -58,7 +58,7 @@ def data_dictionary(package: BuiltPackage) -> str:
         out += ["| column | type | required | constraints | description |", "|---|---|---|---|---|"]
         for field in schema["fields"]:
             required = "yes" if field.get("constraints", {}).get("required", False) else ""
-            notes = _notes(name, field, checked.primary_key, references)
+            notes = _notes(field, checked.primary_key, references)
             out.append(f"| `{field['name']}` | {field['type']} | {required} | {_cell(notes)} | "
                        f"{_cell(field.get('description', ''))} |")
         out.append("")

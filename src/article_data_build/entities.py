@@ -7,10 +7,10 @@ from typing import Any
 
 from article_data._vocabulary import ENTITY_ID_COLUMNS, ENTITY_TYPES
 
+from .errors import BuildError
 from .inputs import Inputs, Row, check_enum, check_ids, enum, where
 from .layout import INPUTS
 from .matching import longest_first, whole_word_starts
-from .errors import BuildError
 from .text import Article, locate
 
 __all__ = ["ENTITY_KEYS", "build_entities", "build_mentions", "reference_key"]
@@ -149,7 +149,7 @@ def build_mentions(inputs: Inputs, article: Article, entities: dict[str, list[Ro
         ids.add(mention_id)
         row: Row = {"mention_id": mention_id, "paragraph_id": para["paragraph_id"] if para else None,
                     "char_start": start, "char_end": end, "text": article.text[start:end],
-                    **{column: None for column in ENTITY_ID_COLUMNS.values()}, "entity_type": ENTITY_TYPES[table],
+                    **dict.fromkeys(ENTITY_ID_COLUMNS.values()), "entity_type": ENTITY_TYPES[table],
                     "mention_type": mention_type}
         row[ENTITY_ID_COLUMNS[table]] = eid
         mentions.append(row)

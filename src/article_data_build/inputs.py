@@ -14,11 +14,11 @@ import yaml
 from article_data._errors import DescriptorError
 from article_data._tableschema import check_table_schema
 
+from .errors import InputFileError
 from .layout import ARTICLE, INPUTS, METADATA, SCHEMAS
 from .loader import load_yaml
-from .errors import InputFileError
-from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, read_input
 from .model import MutableRow as Row
+from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, read_input
 
 __all__ = ["ID", "MAX_PROBLEMS", "Inputs", "Row", "TooManyProblems", "check_enum", "check_ids", "check_ref", "enum",
            "where"]
@@ -29,7 +29,7 @@ ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_PROBLEMS = 1000
 
 
-class TooManyProblems(Exception):
+class TooManyProblems(Exception):  # noqa: N818  (a signal to stop, not an error of its own)
     """Raised by :meth:`Inputs.problem` at :data:`MAX_PROBLEMS`; :func:`article_data_build.assemble.build` stops."""
 
 

@@ -25,7 +25,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from article_data._rows import is_missing
 from article_data._vocabulary import ENTITY_ID_COLUMNS
+
 from .errors import MetadataError
 from .model import Row
 
@@ -52,19 +54,8 @@ ENTITY_TABLES = tuple((table, column, SCHEMA_TYPES[table], column.removesuffix("
                       for table, column in ENTITY_ID_COLUMNS.items())
 
 
-
-def _is_null(value: Any) -> bool:
-    """Return whether a cell is missing (None, NaN, pd.NA), without importing pandas."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except TypeError:  # pd.NA: its truth value is ambiguous
-        return True
-
-
 def _text(value: Any) -> str | None:
-    return None if _is_null(value) else str(value)
+    return None if is_missing(value) else str(value)
 
 
 def _one_paragraph(paragraphs: Sequence[Row], kind: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from article_data._names import RELEASES as RELEASES_FOLDER
 from article_data._names import STATE_DIR
 
-__all__ = ["ARTICLE", "CHANGELOG", "README", "INPUTS", "METADATA", "OUTPUTS", "RELEASES", "ROOT", "SCHEMAS", "STATE"]
+__all__ = ["ARTICLE", "CHANGELOG", "INPUTS", "METADATA", "OUTPUTS", "README", "RELEASES", "ROOT", "SCHEMAS", "STATE"]
 
 #: The repository this build lives in (the default root of every build command).
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from .errors import BuildError, InputFileError
 
-
 __all__ = ["ARTICLE_CAP", "SCHEMA_CAP", "TEXT_CAP", "YAML_CAP", "read_input",
            "real_folder"]
 

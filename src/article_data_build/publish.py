@@ -45,8 +45,8 @@ from typing import Any
 
 from article_data._names import SWAP_JOURNAL
 
-from .layout import OUTPUTS, STATE
 from .errors import BuildError
+from .layout import OUTPUTS, STATE
 from .paths import real_folder
 
 __all__ = ["JOURNAL", "STAGES", "build_lock", "publish", "recover", "stage"]

@@ -22,7 +22,6 @@ import argparse
 import io
 import json
 import os
-
 import shutil
 import subprocess
 import sys
@@ -68,7 +67,8 @@ def published_files(*, root: Path | None = None,
             if done.returncode != 0:
                 raise FileNotFoundError(f"{commit}:{rel}: {done.stderr.decode(errors='replace').strip()}")
             return done.stdout
-        assert root is not None
+        if root is None:
+            raise ValueError("published_files needs root= or git=")
         return (root / rel).read_bytes()
 
     descriptor_bytes = get("datapackage.json")

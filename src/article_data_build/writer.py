@@ -15,8 +15,8 @@ from typing import Any
 
 from article_data._formats import csv_bytes, parquet_bytes, table_metadata
 from article_data._hashes import hex_digest, sha256
-from article_data._vocabulary import MEDIA_TYPES
 from article_data._names import schema_path, schema_resource, table_resource
+from article_data._vocabulary import MEDIA_TYPES
 
 from .model import BuiltPackage
 
@@ -25,7 +25,7 @@ __all__ = ["CHECKSUMS", "DATA_PACKAGE_V2", "json_bytes", "package_files", "write
 DATA_PACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: Every CSV table's dialect, stated so that no reader has to sniff it (the writer in _formats writes exactly this).
 CSV_DIALECT: dict[str, Any] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
-                               "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\"",
+                               "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
                                "doubleQuote": True}
 CHECKSUMS = "SHA256SUMS"
 PARQUET_NOTE = (

@@ -83,7 +83,7 @@ def brat_files(ann: Annotations) -> dict[str, str]:
 
 
 def annotation_conf(ann: Annotations) -> str:
-    """brat's ``annotation.conf`` declaring every type, relation and attribute value the ``.ann`` uses."""
+    """Brat's ``annotation.conf`` declaring every type, relation and attribute value the ``.ann`` uses."""
     def values(table: str, column: str) -> str:
         return "|".join(sorted({str(r[column]) for r in ann.rows(table)}))
 

@@ -149,10 +149,7 @@ def _speakers(quotes: list[dict[str, Any]], entities: Mapping[str, Entity]) -> d
         entity = entities.get(key)
         kind, _, row_id = key.partition(":")
         label = entity.name if entity else row_id
-        if entity is None or kind == "person":
-            described = kind
-        else:
-            described = f"{kind} ({entity.category})"
+        described = kind if entity is None or kind == "person" else f"{kind} ({entity.category})"
         description = str(entity.row.get("description") or "") if entity else ""
         index = len(speakers)
         speakers[key] = Speaker(key, row_id, label, described, description, PALETTE[index % len(PALETTE)], f"spk{index}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .._errors import ArticleDataError
 from .._package import Package
 from . import sections
 from .content import Content, load_content
-from .._errors import ArticleDataError
 from .marks import all_spans
 from .markup import Markup, element, void
 

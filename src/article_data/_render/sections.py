@@ -1,5 +1,6 @@
 """The sections of the page, each a function of the :class:`~.content.Content`: notice,
-legend, article, speaker panel, entity list, defect list and footer."""
+legend, article, speaker panel, entity list, defect list and footer.
+"""
 
 from __future__ import annotations
 

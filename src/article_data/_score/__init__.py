@@ -17,7 +17,7 @@ from .._errors import ArticleDataError
 from .._names import SCORE_TASKS
 from ._figures import score_figures
 from ._mentions import score_mentions
-from ._predictions import PredictionError, read_predictions, predictions_schema_path
+from ._predictions import PredictionError, predictions_schema_path, read_predictions
 from ._quotes import score_quotes
 from ._report import format_score
 

@@ -24,7 +24,7 @@ _COUNTS = ("correct", "incorrect", "partial", "missed", "spurious", "possible", 
 
 
 def _spans(rows: list[dict[str, Any]], label: Any) -> list[dict[str, Any]]:
-    """nervaluate's dict form: label, start and end, end inclusive."""
+    """Nervaluate's dict form: label, start and end, end inclusive."""
     return [{"label": label(r), "start": int(r["char_start"]), "end": int(r["char_end"]) - 1} for r in rows]
 
 

@@ -20,8 +20,15 @@ from typing import Any
 from .._annotations import ENTITY_TYPES as _TYPES_BY_TABLE
 from .._errors import ArticleDataError
 
-__all__ = ["ENTITY_TYPES", "MAX_BYTES", "TASK_FIELDS", "PredictionError", "Prediction", "read_predictions",
-           "predictions_schema_path"]
+__all__ = [
+    "ENTITY_TYPES",
+    "MAX_BYTES",
+    "TASK_FIELDS",
+    "Prediction",
+    "PredictionError",
+    "predictions_schema_path",
+    "read_predictions",
+]
 
 #: The ``type`` values of a mention prediction.
 ENTITY_TYPES: tuple[str, ...] = tuple(_TYPES_BY_TABLE.values())
