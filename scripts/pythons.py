@@ -30,17 +30,25 @@ def versions(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
 
 def find(version: str) -> str:
     """An interpreter of ``version``: pyenv's newest ``version.*`` first, then ``python<version>`` on the PATH."""
-    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"),
-                   key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.parent.name)))
+    pyenv = sorted(
+        Path.home().glob(f".pyenv/versions/{version}.*/bin/python"),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.parent.name)),
+    )
     candidates = [str(p) for p in reversed(pyenv)] + [c for c in [shutil.which(f"python{version}")] if c]
     for candidate in candidates:
-        said = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True, check=False).stdout.strip()
+        said = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         if said == version:
             return candidate
-    raise SystemExit(f"scripts/pythons.py: no Python {version} found (looked for ~/.pyenv/versions/{version}.*/bin/python "
-                     f"and python{version} on the PATH); install it (pyenv install {version}) or drop its classifier "
-                     "from pyproject.toml")
+    raise SystemExit(
+        f"scripts/pythons.py: no Python {version} found (looked for ~/.pyenv/versions/{version}.*/bin/python "
+        f"and python{version} on the PATH); install it (pyenv install {version}) or drop its classifier "
+        "from pyproject.toml"
+    )
 
 
 def main() -> None:

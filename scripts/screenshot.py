@@ -65,11 +65,17 @@ def run_chromium(chromium: Path, page: Path, width: int, height: int, *extra: st
     """Open ``page`` at a window size with extra flags in a throw-away profile; return stdout."""
     with tempfile.TemporaryDirectory(prefix="article-data-chromium-") as profile:
         command = [
-            str(chromium), *_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-            *extra, page.resolve().as_uri(),
+            str(chromium),
+            *_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            *extra,
+            page.resolve().as_uri(),
         ]
         env = dict(os.environ, HOME=profile)  # keep caches and crash dumps out of the real home
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL, check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL, check=False
+        )
     if result.returncode != 0:
         raise RuntimeError(f"{chromium} exited {result.returncode}:\n{result.stderr[-3000:]}")
     return result.stdout
@@ -113,8 +119,15 @@ def screenshot(chromium: Path, page: Path, png: Path, width: int, height: int) -
     png.parent.mkdir(parents=True, exist_ok=True)
     target, window = _window(page, width, height)
     # The screenshot has the requested window size even where the layout viewport is wider.
-    run_chromium(chromium, target, window, height, f"--screenshot={png.resolve()}", "--virtual-time-budget=2000",
-                 "--run-all-compositor-stages-before-draw")
+    run_chromium(
+        chromium,
+        target,
+        window,
+        height,
+        f"--screenshot={png.resolve()}",
+        "--virtual-time-budget=2000",
+        "--run-all-compositor-stages-before-draw",
+    )
     if not png.is_file() or png.stat().st_size == 0:
         raise RuntimeError(f"{chromium} wrote no screenshot to {png}")
     return png
@@ -152,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chromium = args.chromium or find_chromium()
     if chromium is None:
-        print("screenshot: no chromium found; install it with `make browser` (apt-get install chromium)", file=sys.stderr)
+        print(
+            "screenshot: no chromium found; install it with `make browser` (apt-get install chromium)", file=sys.stderr
+        )
         return 1
     with tempfile.TemporaryDirectory(prefix="article-data-page-") as folder:
         page = write_page(Path(folder), args.root)

@@ -37,6 +37,7 @@ class Outcome:
 def _limit(memory_bytes: int) -> Callable[[], None]:
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
     return apply
 
 
@@ -74,19 +75,31 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool]:
         time.sleep(0.02)
 
 
-def run_bounded(argv_or_callable: Sequence[str | Path] | Callable[[], object], *, memory_bytes: int, timeout: float,
-                env: dict[str, str] | None = None) -> Outcome:
+def run_bounded(
+    argv_or_callable: Sequence[str | Path] | Callable[[], object],
+    *,
+    memory_bytes: int,
+    timeout: float,
+    env: dict[str, str] | None = None,
+) -> Outcome:
     """Run a command (a list of arguments) or a callable (in a forked child) with at most ``memory_bytes`` of
     address space (``RLIMIT_AS``) and ``timeout`` seconds; a child still running then is killed.
     """
     start = time.monotonic()
     if not callable(argv_or_callable):
         try:
-            done = subprocess.run([str(a) for a in argv_or_callable], capture_output=True, text=True, timeout=timeout,
-                                  env=env, preexec_fn=_limit(memory_bytes))  # no threads started here
+            done = subprocess.run(
+                [str(a) for a in argv_or_callable],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+                preexec_fn=_limit(memory_bytes),
+            )  # no threads started here
         except subprocess.TimeoutExpired as exc:
-            return Outcome(-signal.SIGKILL, str(exc.stdout or ""), str(exc.stderr or ""), True,
-                           time.monotonic() - start)
+            return Outcome(
+                -signal.SIGKILL, str(exc.stdout or ""), str(exc.stderr or ""), True, time.monotonic() - start
+            )
         return Outcome(done.returncode, done.stdout, done.stderr, False, time.monotonic() - start)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         sys.stdout.flush()
@@ -100,5 +113,10 @@ def run_bounded(argv_or_callable: Sequence[str | Path] | Callable[[], object], *
         code, timed_out = _wait(pid, timeout)
         out.seek(0)
         err.seek(0)
-        return Outcome(code, out.read().decode(errors="replace"), err.read().decode(errors="replace"), timed_out,
-                       time.monotonic() - start)
+        return Outcome(
+            code,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            timed_out,
+            time.monotonic() - start,
+        )

@@ -17,11 +17,27 @@ pytest_plugins = ["render_support"]
 #: Test modules that run a heavy tool or many child processes (the wheel, mypy, a browser, fuzzing,
 #: the build killed at each stage, hostile inputs under a memory limit, Spark, Datasette, npm, HF):
 #: marked ``slow``. ``make test`` (CI) runs everything; ``make check`` runs the rest, the unit tests.
-SLOW_MODULES = frozenset({
-    "test_bench", "test_build", "test_build_loader", "test_build_paths", "test_build_publish",
-    "test_build_release", "test_citation", "test_ecosystem", "test_fuzz", "test_hostile", "test_licence",
-    "test_release_export", "test_render_browser", "test_sqlite", "test_typing", "test_untrusted", "test_wheel",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_bench",
+        "test_build",
+        "test_build_loader",
+        "test_build_paths",
+        "test_build_publish",
+        "test_build_release",
+        "test_citation",
+        "test_ecosystem",
+        "test_fuzz",
+        "test_hostile",
+        "test_licence",
+        "test_release_export",
+        "test_render_browser",
+        "test_sqlite",
+        "test_typing",
+        "test_untrusted",
+        "test_wheel",
+    }
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,7 +56,9 @@ def package_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the build's inputs and outputs, so build tests never touch the repository."""
-    return copy_paths(("annotations", "schemas", "data", "SHA256SUMS", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo")
+    return copy_paths(
+        ("annotations", "schemas", "data", "SHA256SUMS", "datapackage.json", "DATA_DICTIONARY.md"), tmp_path / "repo"
+    )
 
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:

@@ -37,8 +37,13 @@ def copy_paths(names: tuple[str, ...], dest: Path) -> Path:
     return dest
 
 
-def run(*args: str | Path, cwd: Path | None = None, check: bool = False,
-        env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path,
+    cwd: Path | None = None,
+    check: bool = False,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
     """Run a command and capture its output as text."""
     result = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
     if check and result.returncode != 0:

@@ -30,7 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DESKTOP = (1280, 2000)
 PHONE = (390, 2400)
 ROW_IDS = {"quotes": "quote_id", "mentions": "mention_id", "figures": "figure_id", "defects": "defect_id"}
-ATTRIBUTES = {"quotes": "data-quote-id", "mentions": "data-mention-id", "figures": "data-figure-id", "defects": "data-defect-id"}
+ATTRIBUTES = {
+    "quotes": "data-quote-id",
+    "mentions": "data-mention-id",
+    "figures": "data-figure-id",
+    "defects": "data-defect-id",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -61,8 +66,10 @@ class Element:
         return set(self.attrs.get("class", "").split())
 
     def inside(self, *, id: str | None = None, cls: str | None = None) -> bool:
-        return any((id is not None and a.attrs.get("id") == id) or (cls is not None and cls in a.classes())
-                   for a in self.ancestors)
+        return any(
+            (id is not None and a.attrs.get("id") == id) or (cls is not None and cls in a.classes())
+            for a in self.ancestors
+        )
 
 
 class Dom(HTMLParser):
@@ -145,8 +152,10 @@ def chromium() -> Path:
     """Debian's headless Chromium; a missing one skips the test, or fails it under CI=true."""
     found = shots.find_chromium()
     if found is None:
-        message = (f"no Chromium at {shots.DEBIAN_CHROMIUM} or on PATH: install it with `{INSTALL_BROWSER}` "
-                   "(apt-get update && apt-get install -y chromium)")
+        message = (
+            f"no Chromium at {shots.DEBIAN_CHROMIUM} or on PATH: install it with `{INSTALL_BROWSER}` "
+            "(apt-get update && apt-get install -y chromium)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -178,8 +187,7 @@ LAYOUT_PROBE = """
 def probe(chromium: Path, page_html: str, folder: Path, width: int, height: int, script: str) -> dict[str, str]:
     """Run ``script`` (which sets ``probe``) after the page's own script at a window size; return ``probe``."""
     wrapped = (
-        "<script>\n(function () {\n  var probe = {};\n" + script
-        + "  var root = document.documentElement;\n"
+        "<script>\n(function () {\n  var probe = {};\n" + script + "  var root = document.documentElement;\n"
         "  for (var key in probe) root.setAttribute('data-probe-' + key, String(probe[key]));\n"
         "  if (window.parent !== window) window.parent.postMessage({probe: probe}, '*');\n})();\n</script>\n</body>"
     )
@@ -265,8 +273,6 @@ def check_self_contained(dom: Dom) -> None:
             assert element.attrs["href"].startswith("#"), element.attrs
 
 
-
-
 # -- axe-core, the accessibility engine -------------------------------------------
 
 #: The WCAG 2.0 and 2.1 A and AA rules.
@@ -305,8 +311,10 @@ def axe_audit(chromium: Path, page_html: str, folder: Path, width: int, height: 
     """Run axe-core's WCAG 2.1 A/AA rules on the page laid out ``width`` CSS pixels wide; return its report."""
     run = _AXE_RUN.replace("TAGS", json.dumps(list(AXE_TAGS)))
     audited = folder / f"axe-{width}.html"
-    audited.write_text(page_html.replace("</body>", f"<script>{axe_script()}</script>\n<script>{run}</script>\n</body>", 1),
-                       encoding="utf-8")
+    audited.write_text(
+        page_html.replace("</body>", f"<script>{axe_script()}</script>\n<script>{run}</script>\n</body>", 1),
+        encoding="utf-8",
+    )
     dumped = shots.dump_dom(chromium, audited, width, height, budget_ms=30000)
     root = next(e for e in Dom(dumped).elements if e.tag == "html")
     assert "data-probe-axe" in root.attrs, "axe-core did not report (did it run?)"
@@ -320,5 +328,7 @@ def describe_violations(report: dict[str, Any]) -> str:
     lines = [f"axe-core {report['version']}:"]
     for rule in report["violations"]:
         lines.append(f"{rule['id']} ({len(rule['nodes'])} elements): {rule['help']}")
-        lines.extend(f"  {node['target']}: {' '.join(node['summary'].split())}  {node['html']}" for node in rule["nodes"])
+        lines.extend(
+            f"  {node['target']}: {' '.join(node['summary'].split())}  {node['html']}" for node in rule["nodes"]
+        )
     return "\n".join(lines)

@@ -24,8 +24,9 @@ def current_members() -> dict[str, bytes]:
     return published_files(root=ROOT)
 
 
-def write_zip(path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]],
-              compression: int = zipfile.ZIP_STORED) -> Path:
+def write_zip(
+    path: Path, entries: list[tuple[zipfile.ZipInfo | str, bytes]], compression: int = zipfile.ZIP_STORED
+) -> Path:
     with zipfile.ZipFile(path, "w", compression=compression) as archive:
         for info, data in entries:
             archive.writestr(info, data)
@@ -56,7 +57,9 @@ def test_the_kept_1_0_0_release_is_what_1_0_0_published() -> None:
     assert pkg.descriptor() == kept and pkg.version == "1.0.0"
     with zipfile.ZipFile(RELEASE) as archive:
         assert archive.namelist()[0] == "datapackage.json"
-        assert archive.read("datapackage.json") == (ROOT / "releases" / "article-data-1.0.0.datapackage.json").read_bytes()
+        assert (
+            archive.read("datapackage.json") == (ROOT / "releases" / "article-data-1.0.0.datapackage.json").read_bytes()
+        )
         for resource in kept["resources"]:
             data = archive.read(resource["path"])
             assert (len(data), sha256(data)) == (resource["bytes"], resource["hash"]), resource["path"]
@@ -82,8 +85,10 @@ HOSTILE_ARCHIVES: dict[str, tuple[Callable[[dict[str, bytes]], list[tuple[zipfil
     "backslash member": (lambda m: [*m.items(), ("data\\..\\x", b"x")], "is absolute, escapes the archive"),
     "drive letter": (lambda m: [*m.items(), ("C:/x", b"x")], "is absolute, escapes the archive"),
     "duplicate member": (lambda m: [*m.items(), ("data/quotes.csv", m["data/quotes.csv"])], "appears twice"),
-    "symlink member": (lambda m: [*((k, v) for k, v in m.items() if k != "data/quotes.csv"),
-                                  (symlink_entry(), b"/etc/passwd")], "is a symbolic link"),
+    "symlink member": (
+        lambda m: [*((k, v) for k, v in m.items() if k != "data/quotes.csv"), (symlink_entry(), b"/etc/passwd")],
+        "is a symbolic link",
+    ),
 }
 
 

@@ -26,8 +26,14 @@ def _ratios(results: dict[str, Any]) -> list[float]:
 
 def test_quick_benchmark_writes_results_and_plot(tmp_path: Path) -> None:
     """`python -m article_data_bench --quick` exits 0 and writes every method at every quick scale, finite ratios and a PNG."""
-    done = subprocess.run([sys.executable, "-m", "article_data_bench", "--quick", "--out", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "article_data_bench", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert list(results["scales"]) == list(QUICK_SCALES)
@@ -58,9 +64,12 @@ def test_a_release_refuses_a_benchmark_not_measured_on_the_released_library(tmp_
 
     results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
     (tmp_path / "bench").mkdir()
-    stale = dict(results, settings=dict(results["settings"], quick=True),
-                 source=dict(results["source"], changed_files=["src/article_data/_cli.py"]),
-                 targets=[{"target": "import", "status": "FAIL"}])
+    stale = dict(
+        results,
+        settings=dict(results["settings"], quick=True),
+        source=dict(results["source"], changed_files=["src/article_data/_cli.py"]),
+        targets=[{"target": "import", "status": "FAIL"}],
+    )
     (tmp_path / "bench" / "results.json").write_text(json.dumps(stale), encoding="utf-8")
     problems = check_benchmark(tmp_path)
     assert len(problems) == 3 and "--quick" in problems[1] and "import" in problems[2], problems

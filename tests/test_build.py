@@ -30,41 +30,72 @@ def test_build_twice_gives_identical_bytes(tmp_path: Path) -> None:
 
 BROKEN_INPUTS = {
     "quote not in the text": (
-        "quotes.yaml", "text: I love my motherland.", "text: I love my fatherland.",
-        r"annotations/quotes.yaml:\d+: text 'I love my fatherland.' not found in the article"),
+        "quotes.yaml",
+        "text: I love my motherland.",
+        "text: I love my fatherland.",
+        r"annotations/quotes.yaml:\d+: text 'I love my fatherland.' not found in the article",
+    ),
     "ambiguous string": (
-        "figures.yaml", "text: three men", "text: Russia",
-        r"annotations/figures.yaml:\d+: text 'Russia' occurs \d+ times in the article"),
+        "figures.yaml",
+        "text: three men",
+        "text: Russia",
+        r"annotations/figures.yaml:\d+: text 'Russia' occurs \d+ times in the article",
+    ),
     "unknown person": (
-        "quotes.yaml", "speaker_person: vitya", "speaker_person: vanya",
-        r"annotations/quotes.yaml:\d+: speaker_person 'vanya' is not an id in people"),
+        "quotes.yaml",
+        "speaker_person: vitya",
+        "speaker_person: vanya",
+        r"annotations/quotes.yaml:\d+: speaker_person 'vanya' is not an id in people",
+    ),
     "unknown place": (
-        "images.yaml", "place: bucha", "place: atlantis",
-        r"annotations/images.yaml:\d+: place 'atlantis' is not an id in places"),
+        "images.yaml",
+        "place: bucha",
+        "place: atlantis",
+        r"annotations/images.yaml:\d+: place 'atlantis' is not an id in places",
+    ),
     "unknown organisation": (
-        "images.yaml", "agency_organization: getty_images", "agency_organization: reuters",
-        r"annotations/images.yaml:\d+: agency_organization 'reuters' is not an id in organizations"),
-    "duplicate id": (
-        "defects.yaml", "- id: d02", "- id: d01",
-        r"annotations/defects.yaml:\d+: duplicate id 'd01'"),
+        "images.yaml",
+        "agency_organization: getty_images",
+        "agency_organization: reuters",
+        r"annotations/images.yaml:\d+: agency_organization 'reuters' is not an id in organizations",
+    ),
+    "duplicate id": ("defects.yaml", "- id: d02", "- id: d01", r"annotations/defects.yaml:\d+: duplicate id 'd01'"),
     "invalid enum": (
-        "quotes.yaml", "quote_type: scare", "quote_type: sarcastic",
-        r"annotations/quotes.yaml:\d+: quote_type 'sarcastic' is not one of"),
+        "quotes.yaml",
+        "quote_type: scare",
+        "quote_type: sarcastic",
+        r"annotations/quotes.yaml:\d+: quote_type 'sarcastic' is not one of",
+    ),
     "malformed YAML": (
-        "figures.yaml", "  subject: age of Yan", "  subject: [age of Yan",
-        r"annotations/figures.yaml:\d+: malformed YAML"),
+        "figures.yaml",
+        "  subject: age of Yan",
+        "  subject: [age of Yan",
+        r"annotations/figures.yaml:\d+: malformed YAML",
+    ),
     "unknown key": (
-        "people.yaml", "  age: 30", "  age: 30\n  height: 180",
-        r"annotations/people.yaml:\d+: unknown key 'height'"),
+        "people.yaml",
+        "  age: 30",
+        "  age: 30\n  height: 180",
+        r"annotations/people.yaml:\d+: unknown key 'height'",
+    ),
     "duplicate key": (
-        "people.yaml", "  age: 30", "  age: 30\n  age: 31",
-        r"annotations/people.yaml:\d+: malformed YAML: .*duplicate key 'age'"),
+        "people.yaml",
+        "  age: 30",
+        "  age: 30\n  age: 31",
+        r"annotations/people.yaml:\d+: malformed YAML: .*duplicate key 'age'",
+    ),
     "shifted paragraph list": (
-        "paragraphs.yaml", '- {kind: body, starts: "Even as they take up guns"}\n', "",
-        r"annotations/paragraphs.yaml:1: expected one entry per non-empty line: the text has 23, the file lists 22"),
+        "paragraphs.yaml",
+        '- {kind: body, starts: "Even as they take up guns"}\n',
+        "",
+        r"annotations/paragraphs.yaml:1: expected one entry per non-empty line: the text has 23, the file lists 22",
+    ),
     "cue not in paragraph": (
-        "quotes.yaml", "cue: declares", "cue: whispers",
-        r"annotations/quotes.yaml:\d+: cue 'whispers' does not occur in paragraph p06"),
+        "quotes.yaml",
+        "cue: declares",
+        "cue: whispers",
+        r"annotations/quotes.yaml:\d+: cue 'whispers' does not occur in paragraph p06",
+    ),
 }
 
 
@@ -123,6 +154,7 @@ def test_the_table_list_comes_from_the_inputs(repo_copy: Path) -> None:
     assert list(package.tables) == list(package.schemas) == listed
     edit(repo_copy / "annotations" / "package.yaml", "  - defects", "  - defects\n  - speeches")
     (repo_copy / "annotations" / "schemas" / "speeches.schema.json").write_text(
-        (repo_copy / "annotations" / "schemas" / "defects.schema.json").read_text())
+        (repo_copy / "annotations" / "schemas" / "defects.schema.json").read_text()
+    )
     result = build("--inputs", repo_copy)
     assert result.returncode == 1 and "table 'speeches' is listed but the build has no builder" in result.stderr

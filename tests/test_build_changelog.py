@@ -56,14 +56,17 @@ def test_release_date_is_none_for_an_unreleased_or_unknown_version(version: str)
     assert release_date(CHANGELOG, version) is None
 
 
-@pytest.mark.parametrize("text", [
-    "### [1.0.0] - 2024-05-01\n",         # not a release heading (level 3)
-    "  ## [1.0.0] - 2024-05-01\n",        # not at the start of a line
-    "see ## [1.0.0] - 2024-05-01\n",
-    "## [1.0.0] - 2024-5-1\n",            # not an ISO date
-    "## [1.0.0] 2024-05-01\n",            # no dash
-    "## 1.0.0 - 2024-05-01\n",            # no brackets
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "### [1.0.0] - 2024-05-01\n",  # not a release heading (level 3)
+        "  ## [1.0.0] - 2024-05-01\n",  # not at the start of a line
+        "see ## [1.0.0] - 2024-05-01\n",
+        "## [1.0.0] - 2024-5-1\n",  # not an ISO date
+        "## [1.0.0] 2024-05-01\n",  # no dash
+        "## 1.0.0 - 2024-05-01\n",  # no brackets
+    ],
+)
 def test_release_date_reads_only_well_formed_headings(text: str) -> None:
     """Only a level-2 heading at the start of a line with a bracketed version and an ISO date counts."""
     assert release_date(text, "1.0.0") is None
@@ -81,6 +84,7 @@ def test_release_date_of_every_kept_release_is_in_the_changelog() -> None:
 
 
 # -- changelog_block and datasheet_block -----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def current() -> BuiltPackage:
@@ -103,10 +107,15 @@ def corrected_and_added(package: BuiltPackage) -> BuiltPackage:
     yan["age"], yan["description"] = 31, "A corrected description."
     places_schema = copy.deepcopy(dict(package.schemas["places"]))
     next(f for f in places_schema["fields"] if f["name"] == "kind")["constraints"]["enum"].append("island")
-    places = [*package.tables["places"],
-              {"place_id": "atlantis", "name": "Atlantis", "aliases": None, "kind": "island", "wikidata_id": None}]
-    return replace(package, tables=dict(package.tables, people=people, places=places),
-                   schemas=dict(package.schemas, people=people_schema, places=places_schema))
+    places = [
+        *package.tables["places"],
+        {"place_id": "atlantis", "name": "Atlantis", "aliases": None, "kind": "island", "wikidata_id": None},
+    ]
+    return replace(
+        package,
+        tables=dict(package.tables, people=people, places=places),
+        schemas=dict(package.schemas, people=people_schema, places=places_schema),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +141,9 @@ def test_changelog_block_lists_the_added_and_corrected_rows(minor_pair: tuple[ad
     ]
 
 
-def test_changelog_block_counts_rows_per_table(current: BuiltPackage, minor_pair: tuple[ad.Package, ad.Package]) -> None:
+def test_changelog_block_counts_rows_per_table(
+    current: BuiltPackage, minor_pair: tuple[ad.Package, ad.Package]
+) -> None:
     """The table has one line per table: rows before and after, added, corrected and removed."""
     lines = changelog_block(*minor_pair).splitlines()
     assert lines[2] == "| table | rows in 11.1.0 | rows in 11.2.0 | added | corrected | removed |"
@@ -144,11 +155,15 @@ def test_changelog_block_counts_rows_per_table(current: BuiltPackage, minor_pair
         assert counted[name] == f"| {name} | {rows} | {rows + added} | {added} | {corrected} | 0 |"
 
 
-def test_datasheet_block_counts_what_the_old_release_had_wrong(current: BuiltPackage,
-                                                               minor_pair: tuple[ad.Package, ad.Package]) -> None:
+def test_datasheet_block_counts_what_the_old_release_had_wrong(
+    current: BuiltPackage, minor_pair: tuple[ad.Package, ad.Package]
+) -> None:
     """The datasheet's table gives per table the old row count, rows corrected, rows missing and rows removed."""
     before = rows_of(current)
-    expected = ["| table | rows in 11.1.0 | rows corrected | rows missing (added) | rows removed |", "|---|---|---|---|---|"]
+    expected = [
+        "| table | rows in 11.1.0 | rows corrected | rows missing (added) | rows removed |",
+        "|---|---|---|---|---|",
+    ]
     for name, rows in before.items():
         corrected, added = {"places": (0, 1), "people": (1, 0)}.get(name, (0, 0))
         expected.append(f"| {name} | {rows} | {corrected} | {added} | 0 |")
@@ -164,12 +179,15 @@ def test_changelog_block_of_identical_packages_changes_nothing(minor_pair: tuple
     assert all(line.endswith("| 0 | 0 | 0 |") for line in datasheet_block(old, old).splitlines()[2:])
 
 
-def test_changelog_block_shows_removals_text_metadata_and_at_most_forty_ids(current: BuiltPackage, tmp_path: Path) -> None:
+def test_changelog_block_shows_removals_text_metadata_and_at_most_forty_ids(
+    current: BuiltPackage, tmp_path: Path
+) -> None:
     """Removed rows make a MAJOR change; a changed text and title are listed; long id lists end 'and N more'."""
     doubled = scaled_package(ad.Package(ad.path()), 2)
     defects = [row for row in doubled.tables["defects"] if row["defect_id"] != "d01"]
-    changed = replace(doubled, tables=dict(doubled.tables, defects=defects),
-                      metadata=dict(doubled.metadata, title="Another title"))
+    changed = replace(
+        doubled, tables=dict(doubled.tables, defects=defects), metadata=dict(doubled.metadata, title="Another title")
+    )
     old, new = written(tmp_path / "old", current, "11.1.0"), written(tmp_path / "new", changed, "12.0.0")
     block = changelog_block(old, new)
     assert "a **MAJOR** change" in block
@@ -180,11 +198,14 @@ def test_changelog_block_shows_removals_text_metadata_and_at_most_forty_ids(curr
     assert "rows removed: `d01`." in defects_line and "`d01_1`" in defects_line
     assert "- **datapackage.json**: `title` changed." in block
     assert block.endswith("- **the text**: changed.")
-    assert f"| defects | {len(current.tables['defects'])} | 0 | {len(defects) - len(current.tables['defects']) + 1} | 1 |" \
+    assert (
+        f"| defects | {len(current.tables['defects'])} | 0 | {len(defects) - len(current.tables['defects']) + 1} | 1 |"
         in datasheet_block(old, new)
+    )
 
 
 # -- regenerate and main ---------------------------------------------------------------------------
+
 
 def fake_repo(tmp_path: Path) -> Path:
     """A folder with what regenerate needs: CHANGELOG.md, DATASHEET.md, releases/ and the published package."""
@@ -210,9 +231,13 @@ def stale_blocks(root: Path) -> tuple[str, str]:
     _, _, marker = markers(root)
     changelog, datasheet = (root / "CHANGELOG.md").read_text(), (root / "DATASHEET.md").read_text()
     head, _, tail = between(changelog, f"<!-- generated: {marker} -->", "<!-- end generated -->")
-    (root / "CHANGELOG.md").write_text(f"{head}<!-- generated: {marker} -->\nSTALE_SENTINEL\n<!-- end generated -->{tail}")
+    (root / "CHANGELOG.md").write_text(
+        f"{head}<!-- generated: {marker} -->\nSTALE_SENTINEL\n<!-- end generated -->{tail}"
+    )
     head, _, tail = between(datasheet, f"<!-- corrections: {marker} -->", "<!-- end corrections -->")
-    (root / "DATASHEET.md").write_text(f"{head}<!-- corrections: {marker} -->\nSTALE_SENTINEL\n<!-- end corrections -->{tail}")
+    (root / "DATASHEET.md").write_text(
+        f"{head}<!-- corrections: {marker} -->\nSTALE_SENTINEL\n<!-- end corrections -->{tail}"
+    )
     return changelog, datasheet
 
 
@@ -226,14 +251,17 @@ def test_changelog_regenerate_fills_the_blocks_between_the_markers(tmp_path: Pat
     head, block, tail = between(texts[root / "CHANGELOG.md"], f"<!-- generated: {marker} -->", "<!-- end generated -->")
     assert block == f"\n{changelog_block(old, new)}\n"
     assert (head, tail) == between(changelog, f"<!-- generated: {marker} -->", "<!-- end generated -->")[::2]
-    head, block, tail = between(texts[root / "DATASHEET.md"], f"<!-- corrections: {marker} -->", "<!-- end corrections -->")
+    head, block, tail = between(
+        texts[root / "DATASHEET.md"], f"<!-- corrections: {marker} -->", "<!-- end corrections -->"
+    )
     assert block == f"\n{datasheet_block(old, new)}\n"
     assert (head, tail) == between(datasheet, f"<!-- corrections: {marker} -->", "<!-- end corrections -->")[::2]
     assert "STALE_SENTINEL" in (root / "CHANGELOG.md").read_text()  # regenerate itself writes nothing
 
 
-def test_changelog_main_check_fails_when_stale_and_passes_after_regenerating(tmp_path: Path,
-                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_changelog_main_check_fails_when_stale_and_passes_after_regenerating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--check exits 1 naming the stale files and writes nothing; without --check the blocks are rewritten."""
     root = fake_repo(tmp_path)
     stale_blocks(root)
@@ -254,7 +282,9 @@ def test_changelog_main_check_reports_only_the_stale_file(tmp_path: Path, capsys
     root = fake_repo(tmp_path)
     assert main(["--root", str(root)]) == 0  # both fresh
     _, _, marker = markers(root)
-    head, _, tail = between((root / "DATASHEET.md").read_text(), f"<!-- corrections: {marker} -->", "<!-- end corrections -->")
+    head, _, tail = between(
+        (root / "DATASHEET.md").read_text(), f"<!-- corrections: {marker} -->", "<!-- end corrections -->"
+    )
     (root / "DATASHEET.md").write_text(f"{head}<!-- corrections: {marker} -->\nold\n<!-- end corrections -->{tail}")
     capsys.readouterr()
     assert main(["--check", "--root", str(root)]) == 1
@@ -268,8 +298,11 @@ def test_changelog_regenerate_refuses_a_file_without_its_markers(tmp_path: Path)
     _, _, marker = markers(root)
     text = (root / "DATASHEET.md").read_text()
     (root / "DATASHEET.md").write_text(text.replace("<!-- end corrections -->", ""))
-    with pytest.raises(BuildError, match=rf"DATASHEET.md: the markers <!-- corrections: {marker} --> and "
-                                         r"<!-- end corrections --> are missing"):
+    with pytest.raises(
+        BuildError,
+        match=rf"DATASHEET.md: the markers <!-- corrections: {marker} --> and "
+        r"<!-- end corrections --> are missing",
+    ):
         regenerate(root)
 
 

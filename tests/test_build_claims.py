@@ -58,8 +58,9 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_a_corrected_kind_makes_the_datasheet_stale_until_regenerated(repo: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_corrected_kind_makes_the_datasheet_stale_until_regenerated(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A stale block fails --check naming DATASHEET.md; without --check it is rewritten and then passes."""
     start, end = DEFECT_KINDS
     text = (repo / "DATASHEET.md").read_text(encoding="utf-8")
@@ -77,6 +78,9 @@ def test_a_datasheet_without_the_markers_is_refused(repo: Path) -> None:
     """Missing markers raise a BuildError naming the file and the markers, not a silent skip."""
     text = (repo / "DATASHEET.md").read_text(encoding="utf-8")
     (repo / "DATASHEET.md").write_text(text.replace(DEFECT_KINDS[1], ""), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"DATASHEET.md: the markers <!-- claims: defect kinds --> and "
-                                         r"<!-- end claims --> are missing"):
+    with pytest.raises(
+        BuildError,
+        match=r"DATASHEET.md: the markers <!-- claims: defect kinds --> and "
+        r"<!-- end claims --> are missing",
+    ):
         regenerate(repo)

@@ -102,7 +102,9 @@ def test_croissant_cli_validate_passes_offline(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Done." in output
-    assert not [line for line in output.splitlines() if line[:1] in ("W", "E") or "WARNING" in line or "ERROR" in line], output
+    assert not [
+        line for line in output.splitlines() if line[:1] in ("W", "E") or "WARNING" in line or "ERROR" in line
+    ], output
 
 
 @pytest.mark.parametrize("table", ad.TABLES)
@@ -174,8 +176,16 @@ def test_croissant_carries_the_curated_responsible_ai_fields(document: dict[str,
     rai = _responsible_ai()
     assert set(rai) <= set(RAI_PROPERTIES)
     assert {k: v for k, v in document.items() if k.startswith("rai:")} == {f"rai:{k}": v for k, v in rai.items()}
-    for key in ("dataCollection", "dataCollectionType", "dataAnnotationProtocol", "dataBiases", "dataLimitations",
-                "dataUseCases", "personalSensitiveInformation", "dataReleaseMaintenancePlan"):
+    for key in (
+        "dataCollection",
+        "dataCollectionType",
+        "dataAnnotationProtocol",
+        "dataBiases",
+        "dataLimitations",
+        "dataUseCases",
+        "personalSensitiveInformation",
+        "dataReleaseMaintenancePlan",
+    ):
         assert key in rai
     assert "responsible_ai" not in ad.descriptor()
     assert "http://mlcommons.org/croissant/RAI/1.0" in document["conformsTo"]

@@ -20,21 +20,43 @@ THINGS: dict[str, Any] = {
         {"fields": "other_id", "reference": {"resource": "others", "fields": "other_id"}},
     ],
     "fields": [
-        {"name": "thing_id", "type": "string", "description": "The id.",
-         "constraints": {"required": True, "unique": True, "pattern": "^t[0-9]+$"}},
-        {"name": "kind", "type": "string", "description": "Kind.", "constraints": {"required": True, "enum": ["a", "b"]}},
+        {
+            "name": "thing_id",
+            "type": "string",
+            "description": "The id.",
+            "constraints": {"required": True, "unique": True, "pattern": "^t[0-9]+$"},
+        },
+        {
+            "name": "kind",
+            "type": "string",
+            "description": "Kind.",
+            "constraints": {"required": True, "enum": ["a", "b"]},
+        },
         {"name": "parent_id", "type": "string", "description": "Parent."},
         {"name": "other_id", "type": "string", "description": "Other."},
         {"name": "size", "type": "integer", "description": "Size.", "constraints": {"minimum": 0, "maximum": 10}},
-        {"name": "label", "type": "string", "description": "Label.",
-         "constraints": {"minLength": 1, "maxLength": 5, "unique": True}},
+        {
+            "name": "label",
+            "type": "string",
+            "description": "Label.",
+            "constraints": {"minLength": 1, "maxLength": 5, "unique": True},
+        },
         {"name": "flag", "type": "boolean", "description": "Flag.", "constraints": {"required": True}},
         {"name": "when", "type": "date"},
     ],
 }
-OTHERS: dict[str, Any] = {"description": "Others.", "primaryKey": "other_id",
-                          "fields": [{"name": "other_id", "type": "string", "description": "Other id.",
-                                      "constraints": {"required": True, "unique": True}}]}
+OTHERS: dict[str, Any] = {
+    "description": "Others.",
+    "primaryKey": "other_id",
+    "fields": [
+        {
+            "name": "other_id",
+            "type": "string",
+            "description": "Other id.",
+            "constraints": {"required": True, "unique": True},
+        }
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +68,12 @@ def current() -> tuple[BuiltPackage, str]:
 
 @pytest.fixture(scope="module")
 def small() -> str:
-    package = BuiltPackage(article=b"", tables={"things": [{}, {}, {}], "others": [{}, {}]},
-                           schemas={"things": THINGS, "others": OTHERS}, metadata={"name": "x", "version": "9.8.7"})
+    package = BuiltPackage(
+        article=b"",
+        tables={"things": [{}, {}, {}], "others": [{}, {}]},
+        schemas={"things": THINGS, "others": OTHERS},
+        metadata={"name": "x", "version": "9.8.7"},
+    )
     return data_dictionary(package)
 
 
@@ -75,7 +101,8 @@ def test_dictionary_lists_every_table_and_column_in_order(current: tuple[BuiltPa
         for field in schema["fields"]:
             required = "yes" if field.get("constraints", {}).get("required") else ""
             assert column_line(text, name, field["name"]).startswith(
-                f"| `{field['name']}` | {field['type']} | {required} | "), field["name"]
+                f"| `{field['name']}` | {field['type']} | {required} | "
+            ), field["name"]
 
 
 def test_dictionary_names_the_version_and_counts_rows(small: str) -> None:
@@ -95,10 +122,14 @@ def test_dictionary_gives_every_column_its_type_and_requiredness(small: str) -> 
 
 def test_dictionary_marks_the_primary_key_instead_of_unique(small: str) -> None:
     """The primary-key column says "primary key" (not also "unique"); another unique column says "unique"."""
-    assert column_line(small, "things", "thing_id") == \
-        "| `thing_id` | string | yes | primary key; pattern `^t[0-9]+$` | The id. |"
+    assert (
+        column_line(small, "things", "thing_id")
+        == "| `thing_id` | string | yes | primary key; pattern `^t[0-9]+$` | The id. |"
+    )
     assert column_line(small, "others", "other_id") == "| `other_id` | string | yes | primary key | Other id. |"
-    assert column_line(small, "things", "label") == "| `label` | string |  | minLength 1; maxLength 5; unique | Label. |"
+    assert (
+        column_line(small, "things", "label") == "| `label` | string |  | minLength 1; maxLength 5; unique | Label. |"
+    )
 
 
 def test_dictionary_shows_foreign_keys_as_arrows(small: str) -> None:
@@ -119,7 +150,9 @@ def test_dictionary_of_the_current_package_shows_its_keys(current: tuple[BuiltPa
     assert "→ paragraphs.paragraph_id" in column_line(text, "quotes", "paragraph_id")
     assert "primary key" in column_line(text, "quotes", "quote_id")
     kind = next(f for f in package.schemas["paragraphs"]["fields"] if f["name"] == "kind")
-    assert "one of " + ", ".join(f"`{v}`" for v in kind["constraints"]["enum"]) in column_line(text, "paragraphs", "kind")
+    assert "one of " + ", ".join(f"`{v}`" for v in kind["constraints"]["enum"]) in column_line(
+        text, "paragraphs", "kind"
+    )
 
 
 def table_rows(markdown: str) -> list[list[str]]:

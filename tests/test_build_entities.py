@@ -37,9 +37,14 @@ def whole_words(text: str, form: str) -> list[int]:
     return [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", text)]
 
 
-def mentions_of(package: BuiltPackage, column: str, entity: str, mention_type: str | None = "name") -> list[dict[str, Any]]:
-    return [m for m in package.tables["mentions"] if m[column] == entity
-            and (mention_type is None or m["mention_type"] == mention_type)]
+def mentions_of(
+    package: BuiltPackage, column: str, entity: str, mention_type: str | None = "name"
+) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in package.tables["mentions"]
+        if m[column] == entity and (mention_type is None or m["mention_type"] == mention_type)
+    ]
 
 
 def add_mention(root: Path, line: str) -> None:
@@ -49,6 +54,7 @@ def add_mention(root: Path, line: str) -> None:
 
 
 # -- name mentions ---------------------------------------------------------------------------------
+
 
 def test_entities_name_mentions_are_every_whole_word_occurrence(current: BuiltPackage) -> None:
     """Each form's whole-word occurrences are name mentions of its entity, and "Russian" is not "Russia"."""
@@ -68,7 +74,7 @@ def test_entities_mentions_are_the_text_at_their_offsets(current: BuiltPackage) 
     text = text_of(current)
     paragraphs = {p["paragraph_id"]: p for p in current.tables["paragraphs"]}
     for mention in current.tables["mentions"]:
-        assert text[mention["char_start"]:mention["char_end"]] == mention["text"], mention["mention_id"]
+        assert text[mention["char_start"] : mention["char_end"]] == mention["text"], mention["mention_id"]
         para = paragraphs[mention["paragraph_id"]]
         assert para["char_start"] <= mention["char_start"] < mention["char_end"] <= para["char_end"]
 
@@ -83,7 +89,7 @@ def test_entities_mentions_never_overlap_and_are_in_text_order(current: BuiltPac
 
 
 def test_entities_the_longest_form_wins_where_forms_overlap(current: BuiltPackage) -> None:
-    """"Russia" inside "Freedom for Russia" belongs to the organization; "Putin" inside "Vladimir Putin" is one mention."""
+    """The name "Russia" inside "Freedom for Russia" belongs to the organization; "Putin" inside "Vladimir Putin" is one mention."""
     text = text_of(current)
     organization = whole_words(text, "Freedom for Russia")
     assert organization
@@ -114,11 +120,14 @@ def test_entities_a_mention_id_is_m_and_its_start_offset(current: BuiltPackage) 
 
 def test_entities_a_form_owned_by_two_entities_is_a_problem(repo_copy: Path) -> None:
     """A mention form listed for two entities is a problem at the second one's line, naming the first owner."""
-    edit(repo_copy / "annotations" / "organizations.yaml", "mention_forms: [Telegram]", "mention_forms: [Telegram, Kyiv]")
+    edit(
+        repo_copy / "annotations" / "organizations.yaml", "mention_forms: [Telegram]", "mention_forms: [Telegram, Kyiv]"
+    )
     problems, _ = built(repo_copy)
     assert [p for p in problems if "mention form 'Kyiv'" in p] == [
         "annotations/places.yaml:5: mention form 'Kyiv' also belongs to 'telegram'; "
-        "a form must name one entity (use mentions.yaml to add the others)"]
+        "a form must name one entity (use mentions.yaml to add the others)"
+    ]
 
 
 def test_entities_a_form_that_is_not_a_whole_word_is_a_problem(repo_copy: Path) -> None:
@@ -126,7 +135,8 @@ def test_entities_a_form_that_is_not_a_whole_word_is_a_problem(repo_copy: Path) 
     edit(repo_copy / "annotations" / "places.yaml", "mention_forms: [Kharkiv]", "mention_forms: [Kharkiv, Khark]")
     problems, _ = built(repo_copy)
     assert [p for p in problems if "Khark'" in p] == [
-        "annotations/places.yaml:6: mention form 'Khark' occurs nowhere in the text as a whole word"]
+        "annotations/places.yaml:6: mention form 'Khark' occurs nowhere in the text as a whole word"
+    ]
 
 
 def test_entities_mention_forms_must_be_a_list_of_strings(repo_copy: Path) -> None:
@@ -138,6 +148,7 @@ def test_entities_mention_forms_must_be_a_list_of_strings(repo_copy: Path) -> No
 
 # -- mentions.yaml ---------------------------------------------------------------------------------
 
+
 def test_entities_exclude_removes_a_computed_mention(repo_copy: Path, current: BuiltPackage) -> None:
     """An ``exclude`` entry removes the computed mention at that span and nothing else."""
     text = text_of(current)
@@ -145,8 +156,9 @@ def test_entities_exclude_removes_a_computed_mention(repo_copy: Path, current: B
     edit(repo_copy / MENTIONS, "exclude: []", "exclude:\n  - {text: Kyiv, occurrence: 2}")
     problems, package = built(repo_copy)
     assert problems == []
-    assert {m["char_start"] for m in mentions_of(package, "place_id", "kyiv")} == \
-        {m["char_start"] for m in mentions_of(current, "place_id", "kyiv")} - {second}
+    assert {m["char_start"] for m in mentions_of(package, "place_id", "kyiv")} == {
+        m["char_start"] for m in mentions_of(current, "place_id", "kyiv")
+    } - {second}
     assert len(package.tables["mentions"]) == len(current.tables["mentions"]) - 1
 
 
@@ -166,10 +178,18 @@ def test_entities_add_makes_a_descriptive_mention(repo_copy: Path, current: Buil
     assert problems == []
     width = len(str(len(text)))
     added = next(m for m in package.tables["mentions"] if m["char_start"] == start)
-    assert added == {"mention_id": f"m{start:0{width}d}", "paragraph_id": added["paragraph_id"], "char_start": start,
-                     "char_end": start + len("anarchist"), "text": "anarchist", "person_id": "yan",
-                     "organization_id": None, "place_id": None, "entity_type": "person",
-                     "mention_type": "descriptive"}
+    assert added == {
+        "mention_id": f"m{start:0{width}d}",
+        "paragraph_id": added["paragraph_id"],
+        "char_start": start,
+        "char_end": start + len("anarchist"),
+        "text": "anarchist",
+        "person_id": "yan",
+        "organization_id": None,
+        "place_id": None,
+        "entity_type": "person",
+        "mention_type": "descriptive",
+    }
     assert len(package.tables["mentions"]) == len(current.tables["mentions"]) + 1
 
 
@@ -190,21 +210,33 @@ def test_entities_two_mentions_with_one_id_are_a_problem(repo_copy: Path) -> Non
     """An added mention given an id another mention has is a problem asking for the published id."""
     add_mention(repo_copy, "{id: m2995, text: anarchist, person: yan, mention_type: descriptive}")
     problems, _ = built(repo_copy)
-    assert problems == ["annotations/mentions.yaml:1: two mentions would both have the id 'm2995'; "
-                        "give the corrected one its published id with `id:`"]
+    assert problems == [
+        "annotations/mentions.yaml:1: two mentions would both have the id 'm2995'; "
+        "give the corrected one its published id with `id:`"
+    ]
 
 
 ADD_PROBLEMS = {
-    "no entity": ("{text: anarchist, mention_type: descriptive}",
-                  "an added mention names exactly one of person, organization, place"),
-    "two entities": ("{text: anarchist, person: yan, place: kyiv, mention_type: descriptive}",
-                     "an added mention names exactly one of person, organization, place"),
-    "unknown entity": ("{text: anarchist, occurrence: 1, person: vanya, mention_type: descriptive}",
-                       "'vanya' is not an id in people"),
-    "bad type": ("{text: anarchist, person: yan, mention_type: pronoun}",
-                 "mention_type 'pronoun' is not one of ['name', 'descriptive']"),
-    "bad id": ("{id: x12, text: anarchist, person: yan, mention_type: descriptive}",
-               "id 'x12' must be 'm' and digits (the id a corrected mention keeps)"),
+    "no entity": (
+        "{text: anarchist, mention_type: descriptive}",
+        "an added mention names exactly one of person, organization, place",
+    ),
+    "two entities": (
+        "{text: anarchist, person: yan, place: kyiv, mention_type: descriptive}",
+        "an added mention names exactly one of person, organization, place",
+    ),
+    "unknown entity": (
+        "{text: anarchist, occurrence: 1, person: vanya, mention_type: descriptive}",
+        "'vanya' is not an id in people",
+    ),
+    "bad type": (
+        "{text: anarchist, person: yan, mention_type: pronoun}",
+        "mention_type 'pronoun' is not one of ['name', 'descriptive']",
+    ),
+    "bad id": (
+        "{id: x12, text: anarchist, person: yan, mention_type: descriptive}",
+        "id 'x12' must be 'm' and digits (the id a corrected mention keeps)",
+    ),
     "overlap": ("{text: Kyiv on, person: yan, mention_type: descriptive}", "overlaps a computed one"),
     "not in the text": ("{text: anarchists everywhere, person: yan}", "not found in the article"),
 }
@@ -217,7 +249,9 @@ def test_entities_a_wrong_added_mention_is_a_problem(repo_copy: Path, case: str)
     add_mention(repo_copy, entry)
     lines = (repo_copy / MENTIONS).read_text().count("\n")
     problems, _ = built(repo_copy)
-    assert [p for p in problems if message in p] == [p for p in problems if p.startswith(f"{MENTIONS}:{lines}: ")], problems
+    assert [p for p in problems if message in p] == [p for p in problems if p.startswith(f"{MENTIONS}:{lines}: ")], (
+        problems
+    )
     assert any(p.startswith(f"{MENTIONS}:{lines}: ") and message in p for p in problems), problems
 
 
@@ -229,7 +263,9 @@ def test_entities_mentions_yaml_must_be_a_mapping_of_exclude_and_add(repo_copy: 
 
 
 @pytest.mark.parametrize("section, value", [("exclude", "[Kyiv]"), ("exclude", "Kyiv"), ("add", "[Kyiv]")])
-def test_entities_a_mentions_entry_that_is_not_a_mapping_is_a_problem(repo_copy: Path, section: str, value: str) -> None:
+def test_entities_a_mentions_entry_that_is_not_a_mapping_is_a_problem(
+    repo_copy: Path, section: str, value: str
+) -> None:
     """An exclude or add entry that is not a mapping is reported at mentions.yaml, not a crash of the build."""
     path = repo_copy / MENTIONS
     text = path.read_text(encoding="utf-8")
@@ -243,8 +279,10 @@ def test_entities_a_mentions_entry_that_is_not_a_mapping_is_a_problem(repo_copy:
 
 # -- aliases ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("table, column", [("people", "person_id"), ("organizations", "organization_id"),
-                                           ("places", "place_id")])
+
+@pytest.mark.parametrize(
+    "table, column", [("people", "person_id"), ("organizations", "organization_id"), ("places", "place_id")]
+)
 def test_entities_aliases_are_the_other_printed_names(current: BuiltPackage, table: str, column: str) -> None:
     """An entity's aliases are the texts of its name mentions other than its name, sorted, as a list (None if none)."""
     for entity in current.tables[table]:
@@ -263,7 +301,9 @@ def test_entities_aliases_of_the_current_package(current: BuiltPackage) -> None:
 
 def test_entities_a_new_form_becomes_an_alias(repo_copy: Path) -> None:
     """Adding a printed form to an entity adds its mentions and makes it an alias."""
-    edit(repo_copy / "annotations" / "places.yaml", "mention_forms: [Moscow]", "mention_forms: [Moscow, Russian capital]")
+    edit(
+        repo_copy / "annotations" / "places.yaml", "mention_forms: [Moscow]", "mention_forms: [Moscow, Russian capital]"
+    )
     edit(repo_copy / MENTIONS, "  - {text: Russian capital, place: moscow, mention_type: descriptive}\n", "")
     problems, package = built(repo_copy)
     assert problems == []
@@ -278,10 +318,11 @@ def test_entities_an_unnamed_person_needs_a_label(repo_copy: Path) -> None:
     text = path.read_text(encoding="utf-8")
     match = re.search(r"\n  label: [^\n]+", text)
     assert match is not None
-    path.write_text(text[:match.start()] + text[match.end():], encoding="utf-8")
+    path.write_text(text[: match.start()] + text[match.end() :], encoding="utf-8")
     problems, _ = built(repo_copy)
-    assert any(p.startswith("annotations/people.yaml:") and p.endswith("an unnamed person needs a 'label'")
-               for p in problems), problems
+    assert any(
+        p.startswith("annotations/people.yaml:") and p.endswith("an unnamed person needs a 'label'") for p in problems
+    ), problems
 
 
 @pytest.mark.parametrize("form", ["Putin | Vlad", " Putin", 'Putin "Vlad", [sic]'])

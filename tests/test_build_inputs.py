@@ -28,6 +28,7 @@ def write(inputs: Inputs, name: str, text: str | bytes) -> None:
 
 # -- the YAML loader -------------------------------------------------------------------------------
 
+
 def test_inputs_yaml_records_the_line_of_every_mapping(inputs: Inputs) -> None:
     """Each mapping carries ``__line__``, the 1-based line where it starts, nested ones too."""
     write(inputs, "x.yaml", "# a comment\n- id: a\n  name: A\n\n- id: b\n  nested:\n    deep: 1\n- {id: c}\n")
@@ -96,6 +97,7 @@ def test_inputs_where_defaults_to_the_inputs_folder() -> None:
 
 # -- rows ------------------------------------------------------------------------------------------
 
+
 def test_inputs_rows_reports_unknown_and_missing_keys_with_file_and_line(inputs: Inputs) -> None:
     """An unknown key and a missing required key are problems at the entry's line; the rows are still returned."""
     write(inputs, "x.yaml", "- id: a\n  name: A\n- id: b\n  height: 2\n")
@@ -139,6 +141,7 @@ def test_inputs_rows_of_a_missing_file_is_empty(inputs: Inputs) -> None:
 
 # -- package.yaml: metadata and table names --------------------------------------------------------
 
+
 def test_inputs_metadata_needs_a_mapping(inputs: Inputs) -> None:
     """package.yaml that is not a mapping is a problem and gives no metadata."""
     write(inputs, "package.yaml", "- a\n- b\n")
@@ -152,35 +155,46 @@ def test_inputs_table_names_are_the_listed_tables_in_order(inputs: Inputs) -> No
     assert inputs.problems == []
 
 
-@pytest.mark.parametrize("names", [None, "quotes", [], ["quotes", "Quotes"], ["quotes", 3], ["2quotes"], ["a-b"],
-                                   {"quotes": 1}])
+@pytest.mark.parametrize(
+    "names", [None, "quotes", [], ["quotes", "Quotes"], ["quotes", 3], ["2quotes"], ["a-b"], {"quotes": 1}]
+)
 def test_inputs_table_names_refuses_anything_but_a_list_of_valid_names(inputs: Inputs, names: Any) -> None:
     """A missing, empty or non-list ``tables`` or one holding an invalid name is a problem at package.yaml."""
     metadata: dict[str, Any] = {"__line__": 3}
     if names is not None:
         metadata["tables"] = names
     assert inputs.table_names(metadata) == []
-    assert inputs.problems == [f"annotations/package.yaml:3: 'tables' must list the table names in order, found {names!r}"]
+    assert inputs.problems == [
+        f"annotations/package.yaml:3: 'tables' must list the table names in order, found {names!r}"
+    ]
 
 
 def test_inputs_of_the_repository_name_every_published_table() -> None:
     """The repository's package.yaml lists the tables the descriptor publishes, in its order."""
     inputs = Inputs(ROOT)
     names = inputs.table_names(inputs.metadata())
-    published = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
-                 if r.get("format") == "csv" and r.get("schema")]
+    published = [
+        r["name"]
+        for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
+        if r.get("format") == "csv" and r.get("schema")
+    ]
     assert names == published and inputs.problems == []
 
 
 # -- schemas ---------------------------------------------------------------------------------------
 
+
 def write_schema(inputs: Inputs, name: str, schema: Any) -> None:
     write(inputs, f"schemas/{name}.schema.json", schema if isinstance(schema, str) else json.dumps(schema))
 
 
-GOOD = {"fields": [{"name": "thing_id", "type": "string", "constraints": {"required": True}},
-                   {"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}}],
-        "primaryKey": ["thing_id"]}
+GOOD = {
+    "fields": [
+        {"name": "thing_id", "type": "string", "constraints": {"required": True}},
+        {"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}},
+    ],
+    "primaryKey": ["thing_id"],
+}
 
 
 def test_inputs_schemas_reads_each_listed_schema(inputs: Inputs) -> None:
@@ -195,10 +209,14 @@ def test_inputs_schemas_reads_each_listed_schema(inputs: Inputs) -> None:
 INVALID_SCHEMAS = {
     "unknown type": ({"fields": [{"name": "x", "type": "text"}]}, "must have a 'type' among"),
     "no fields": ({"fields": []}, "expected a 'fields' list"),
-    "primary key not a field": ({"fields": [{"name": "x", "type": "string"}], "primaryKey": ["y"]},
-                                "'y' is not a field of this schema"),
-    "enum on an integer": ({"fields": [{"name": "x", "type": "integer", "constraints": {"enum": ["1"]}}]},
-                           "enum: supported on string fields only"),
+    "primary key not a field": (
+        {"fields": [{"name": "x", "type": "string"}], "primaryKey": ["y"]},
+        "'y' is not a field of this schema",
+    ),
+    "enum on an integer": (
+        {"fields": [{"name": "x", "type": "integer", "constraints": {"enum": ["1"]}}]},
+        "enum: supported on string fields only",
+    ),
     "not JSON": ("{fields: ", "cannot use the Table Schema"),
     "not an object": ("[]", "expected a Table Schema object, found list"),
 }
@@ -233,14 +251,22 @@ def test_inputs_article_refuses_text_that_is_not_utf8(inputs: Inputs) -> None:
 
 # -- check_ids, check_enum, check_ref --------------------------------------------------------------
 
+
 def entry(line: int, **values: Any) -> dict[str, Any]:
     return {**values, "__file__": "annotations/x.yaml", "__line__": line}
 
 
 def test_check_ids_returns_the_good_ids_and_reports_the_rest(inputs: Inputs) -> None:
     """Malformed and repeated ids are problems at their lines; the set holds each good id once."""
-    rows = [entry(1, id="yan"), entry(2, id="Yan"), entry(3, id="yan"), entry(4, id="1st"), entry(5),
-            entry(6, id="vitya_2"), entry(7, id=7)]
+    rows = [
+        entry(1, id="yan"),
+        entry(2, id="Yan"),
+        entry(3, id="yan"),
+        entry(4, id="1st"),
+        entry(5),
+        entry(6, id="vitya_2"),
+        entry(7, id=7),
+    ]
     assert check_ids(inputs, rows) == {"yan", "vitya_2"}
     assert inputs.problems == [
         "annotations/x.yaml:2: id 'Yan' must be lowercase letters, digits and '_', starting with a letter",
@@ -256,8 +282,10 @@ def test_check_enum_reports_a_value_outside_the_enum(inputs: Inputs) -> None:
     check_enum(inputs, entry(1, kind="city"), "kind", ["city", "town"])
     check_enum(inputs, entry(2, kind="planet"), "kind", ["city", "town"])
     check_enum(inputs, entry(3), "kind", ["city", "town"])
-    assert inputs.problems == ["annotations/x.yaml:2: kind 'planet' is not one of ['city', 'town']",
-                               "annotations/x.yaml:3: kind None is not one of ['city', 'town']"]
+    assert inputs.problems == [
+        "annotations/x.yaml:2: kind 'planet' is not one of ['city', 'town']",
+        "annotations/x.yaml:3: kind None is not one of ['city', 'town']",
+    ]
 
 
 def test_check_ref_reports_an_unknown_id(inputs: Inputs) -> None:
@@ -267,5 +295,6 @@ def test_check_ref_reports_an_unknown_id(inputs: Inputs) -> None:
     assert check_ref(inputs, entry(2, speaker=None), "speaker", known, "people") is None
     assert check_ref(inputs, entry(3), "speaker", known, "people") is None
     assert check_ref(inputs, entry(4, speaker="vanya"), "speaker", known, "people") == "vanya"
-    assert inputs.problems == ["annotations/x.yaml:4: speaker 'vanya' is not an id in people; "
-                               "known ids: ['vitya', 'yan']..."]
+    assert inputs.problems == [
+        "annotations/x.yaml:4: speaker 'vanya' is not an id in people; known ids: ['vitya', 'yan']..."
+    ]

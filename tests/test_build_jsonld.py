@@ -24,8 +24,11 @@ pytestmark = [
 ]
 SDO = Namespace("https://schema.org/")
 WIKIDATA = "https://www.wikidata.org/wiki/"
-ENTITIES = (("people", "person_id", SDO.Person), ("organizations", "organization_id", SDO.Organization),
-            ("places", "place_id", SDO.Place))
+ENTITIES = (
+    ("people", "person_id", SDO.Person),
+    ("organizations", "organization_id", SDO.Organization),
+    ("places", "place_id", SDO.Place),
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,19 +122,31 @@ def test_jsonld_has_one_image_object_per_images_row(graph: rdflib.Graph, article
     got = {}
     for node in nodes:
         got[_text(graph, node, SDO.identifier)] = (
-            _text(graph, node, SDO.caption), _text(graph, node, SDO.creditText),
+            _text(graph, node, SDO.caption),
+            _text(graph, node, SDO.creditText),
             _text(graph, _one(graph, node, SDO.creator), SDO.identifier),
             _text(graph, _one(graph, node, SDO.provider), SDO.identifier),
             _text(graph, _one(graph, node, SDO.locationCreated), SDO.identifier),
-            _text(graph, node, SDO.dateCreated))
-    expected = {row.image_id: (row.caption, row.credit, row.photographer_person_id, row.agency_organization_id,
-                               row.place_id, row.date_taken.isoformat()) for row in images.itertuples()}
+            _text(graph, node, SDO.dateCreated),
+        )
+    expected = {
+        row.image_id: (
+            row.caption,
+            row.credit,
+            row.photographer_person_id,
+            row.agency_organization_id,
+            row.place_id,
+            row.date_taken.isoformat(),
+        )
+        for row in images.itertuples()
+    }
     assert got == expected
 
 
 @pytest.mark.parametrize(("table", "column", "kind"), ENTITIES, ids=[e[0] for e in ENTITIES])
-def test_jsonld_mentions_are_the_mentioned_entities(graph: rdflib.Graph, article: rdflib.term.Node,
-                                                     table: str, column: str, kind: URIRef) -> None:
+def test_jsonld_mentions_are_the_mentioned_entities(
+    graph: rdflib.Graph, article: rdflib.term.Node, table: str, column: str, kind: URIRef
+) -> None:
     """The article mentions exactly the entities with a mentions row, by name, with sameAs their Wikidata page."""
     rows = ad.load(table).set_index(column)
     mentioned = _mentioned_ids()[table]
@@ -152,15 +167,18 @@ def test_jsonld_mentions_are_the_mentioned_entities(graph: rdflib.Graph, article
 
 def test_jsonld_is_what_the_generator_gives_for_the_tables(document: dict[str, Any]) -> None:
     """news_article over the loaded tables (pd.NA nulls) gives the committed document, built from raw rows."""
-    tables = {t: ad.load(t).astype(object).to_dict("records") for t in ("paragraphs", "people", "organizations",
-                                                                         "places", "mentions", "images")}
+    tables = {
+        t: ad.load(t).astype(object).to_dict("records")
+        for t in ("paragraphs", "people", "organizations", "places", "mentions", "images")
+    }
     assert news_article(ad.descriptor(), tables) == document
 
 
 def test_jsonld_refuses_a_package_it_cannot_describe() -> None:
     """Without one headline, one byline and a source naming the original, news_article raises ValueError."""
-    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in ("paragraphs", "people", "organizations", "places",
-                                                              "mentions", "images")}
+    tables: dict[str, list[dict[str, Any]]] = {
+        t: [] for t in ("paragraphs", "people", "organizations", "places", "mentions", "images")
+    }
     descriptor = ad.descriptor()
     with pytest.raises(ValueError, match="exactly one 'headline' paragraph"):
         news_article(descriptor, tables)

@@ -63,17 +63,31 @@ files = st.sampled_from(MAPPING_FILES + LIST_FILES)
 
 
 @SETTINGS
-@given(name=files, levels=st.integers(1, 12), width=st.integers(2, 9), anchor=st.from_regex(r"[a-z]{1,8}", fullmatch=True))
+@given(
+    name=files, levels=st.integers(1, 12), width=st.integers(2, 9), anchor=st.from_regex(r"[a-z]{1,8}", fullmatch=True)
+)
 def test_anchors_and_aliases_are_refused(repo: Path, name: str, levels: int, width: int, anchor: str) -> None:
     """A billion-laughs bomb of any depth and width is refused at its first anchor, in seconds and bounded memory."""
-    bomb = "\n".join(f"  l{i}: &{anchor}{i} [{', '.join([f'*{anchor}{i - 1}'] * width)}]" if i else f"  l0: &{anchor}0 x"
-                     for i in range(levels + 1))
+    bomb = "\n".join(
+        f"  l{i}: &{anchor}{i} [{', '.join([f'*{anchor}{i - 1}'] * width)}]" if i else f"  l0: &{anchor}0 x"
+        for i in range(levels + 1)
+    )
     stderr, line = build_with(repo, name, "\n" + bomb)
     assert_refused(stderr, name, line, "anchors and aliases")
 
 
-TAGGED = ["!!binary aGVsbG8=", "!!python/object/apply:os.system ['true']", "!!set {a: null}", "!!omap [a: 1]",
-          "!!timestamp 2020-01-01", "!custom x", "!!str x", "!<tag:yaml.org,2002:int> 3", "!!float 1", "!!map {a: 1}"]
+TAGGED = [
+    "!!binary aGVsbG8=",
+    "!!python/object/apply:os.system ['true']",
+    "!!set {a: null}",
+    "!!omap [a: 1]",
+    "!!timestamp 2020-01-01",
+    "!custom x",
+    "!!str x",
+    "!<tag:yaml.org,2002:int> 3",
+    "!!float 1",
+    "!!map {a: 1}",
+]
 
 
 @SETTINGS
@@ -84,8 +98,9 @@ def test_explicit_tags_are_refused(repo: Path, name: str, tagged: str) -> None:
     assert_refused(stderr, name, line, "is not allowed in the inputs")
 
 
-out_of_range = st.one_of(st.integers(min_value=2**63), st.integers(max_value=-(2**63) - 1),
-                         st.integers(21, 6000).map(lambda n: "9" * n))
+out_of_range = st.one_of(
+    st.integers(min_value=2**63), st.integers(max_value=-(2**63) - 1), st.integers(21, 6000).map(lambda n: "9" * n)
+)
 
 
 @SETTINGS
@@ -142,5 +157,7 @@ def test_the_merge_key_is_refused() -> None:
 def test_plain_data_loads_with_lines() -> None:
     """Strings, 64-bit integers, finite numbers, booleans, null, lists and mappings load; mappings carry their line."""
     data = load_yaml(f"- a: {2**63 - 1}\n  b: [x, 1.5, true, null, '2022-03-01']\n- c: {-(2**63)}\n")
-    assert data == [{"a": 2**63 - 1, "b": ["x", 1.5, True, None, "2022-03-01"], "__line__": 1},
-                    {"c": -(2**63), "__line__": 3}]
+    assert data == [
+        {"a": 2**63 - 1, "b": ["x", 1.5, True, None, "2022-03-01"], "__line__": 1},
+        {"c": -(2**63), "__line__": 3},
+    ]

@@ -22,8 +22,9 @@ def bounded_build(repo: Path, *extra: str) -> tuple[int, str]:
     return done.returncode, done.stderr
 
 
-@pytest.mark.parametrize("rel", ["annotations/article.txt", "annotations/people.yaml",
-                                 "annotations/schemas/people.schema.json"])
+@pytest.mark.parametrize(
+    "rel", ["annotations/article.txt", "annotations/people.yaml", "annotations/schemas/people.schema.json"]
+)
 def test_a_symlinked_input_file_is_refused(repo_copy: Path, tmp_path: Path, rel: str) -> None:
     """An input that is a symlink to an outside file is refused with its name; the outside file is never read."""
     outside = tmp_path / "outside.txt"
@@ -51,16 +52,22 @@ def test_inputs_must_be_small_regular_files(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "folder").mkdir()
     (tmp_path / "big").write_bytes(b"x" * 101)
-    for rel, words in (("fifo", "not a regular file"), ("folder", "not a regular file"), ("big", "over the build's cap"),
-                       ("../x", "relative path inside"), ("absent", "missing input file")):
+    for rel, words in (
+        ("fifo", "not a regular file"),
+        ("folder", "not a regular file"),
+        ("big", "over the build's cap"),
+        ("../x", "relative path inside"),
+        ("absent", "missing input file"),
+    ):
         with pytest.raises(InputFileError, match=words):
             read_input(tmp_path, rel, 100)
     assert read_input(tmp_path, "big", 101) == b"x" * 101
 
 
 @pytest.mark.parametrize("target", ["state", "lock"])
-def test_a_symlinked_build_state_is_refused_and_nothing_outside_is_touched(repo_copy: Path, tmp_path: Path,
-                                                                            target: str) -> None:
+def test_a_symlinked_build_state_is_refused_and_nothing_outside_is_touched(
+    repo_copy: Path, tmp_path: Path, target: str
+) -> None:
     """.build (or its lock) as a symlink to an outside folder is refused; the folder's debris-like content survives."""
     outside = tmp_path / "victim"
     (outside / "staging-precious").mkdir(parents=True)
@@ -87,10 +94,13 @@ def test_a_full_disk_is_reported_and_the_previous_package_stays(repo_copy: Path)
 
     edit(repo_copy / "annotations" / "figures.yaml", "subject: age of Yan", "subject: Yan's age")
     before = snapshot(repo_copy)
-    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000)); "
-              "from article_data_build.cli import main; sys.exit(main(sys.argv[1:]))")
-    done = run_bounded([str(BIN / "python"), "-c", script, "--inputs", str(repo_copy)], memory_bytes=2 * GIB,
-                       timeout=300)
+    script = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000)); "
+        "from article_data_build.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = run_bounded(
+        [str(BIN / "python"), "-c", script, "--inputs", str(repo_copy)], memory_bytes=2 * GIB, timeout=300
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert "file-size limit was reached" in done.stderr and "the previous package is intact" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

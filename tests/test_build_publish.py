@@ -57,7 +57,8 @@ def debris(repo: Path) -> list[str]:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_build_killed_at_any_stage_leaves_one_whole_version_after_the_next_build(
-        repo_copy: Path, old_and_new: tuple[dict[str, str], dict[str, str]], stage: str) -> None:
+    repo_copy: Path, old_and_new: tuple[dict[str, str], dict[str, str]], stage: str
+) -> None:
     """SIGKILL at each named stage: before the commit the old package stands (or is restored), after it the new."""
     old, new = old_and_new
     killed = build_with_hook(repo_copy, f"{stage}=kill")
@@ -65,7 +66,9 @@ def test_a_build_killed_at_any_stage_leaves_one_whole_version_after_the_next_bui
     state = snapshot(repo_copy)
     committed = STAGES.index(stage) >= STAGES.index("committed")
     if state not in (old, new):  # killed mid-swap: a reader is told, never served a mix silently
-        with pytest.raises(ad.IntegrityError, match=f"A build was swapping version {re.escape(FORK_VERSION)} into this folder"):
+        with pytest.raises(
+            ad.IntegrityError, match=f"A build was swapping version {re.escape(FORK_VERSION)} into this folder"
+        ):
             ad.Package(repo_copy).verify()
     assert (state == new) if committed else (state in (old, new) or (repo_copy / STATE / JOURNAL).exists())
     again = build("--inputs", repo_copy, fork=True)
@@ -74,8 +77,9 @@ def test_a_build_killed_at_any_stage_leaves_one_whole_version_after_the_next_bui
     ad.Package(repo_copy).verify()
 
 
-def test_an_interrupted_swap_is_rolled_back_before_anything_else(repo_copy: Path,
-                                                                  old_and_new: tuple[dict[str, str], dict[str, str]]) -> None:
+def test_an_interrupted_swap_is_rolled_back_before_anything_else(
+    repo_copy: Path, old_and_new: tuple[dict[str, str], dict[str, str]]
+) -> None:
     """A build killed mid-swap, then a build of broken inputs: the rollback still restores the old package."""
     old, _ = old_and_new
     assert build_with_hook(repo_copy, "moved in data=kill").returncode == -9
@@ -127,18 +131,28 @@ def test_debris_of_killed_builds_is_removed(repo_copy: Path) -> None:
     assert debris(repo_copy) == ["notes.txt"]
 
 
-def test_two_builds_at_once_run_one_after_the_other(repo_copy: Path, tmp_path: Path,
-                                                    old_and_new: tuple[dict[str, str], dict[str, str]]) -> None:
+def test_two_builds_at_once_run_one_after_the_other(
+    repo_copy: Path, tmp_path: Path, old_and_new: tuple[dict[str, str], dict[str, str]]
+) -> None:
     """A second build waits for the first (saying so); both finish, the package is whole, no debris is left."""
     _, new = old_and_new
     release = tmp_path / "release"
     env = dict(os.environ, **{HOOK: f"moved in data={'wait:' + str(release)}"})
-    first = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert first.stderr is not None
     assert "held at stage 'moved in data'" in first.stderr.readline()
-    second = subprocess.Popen([str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(
+        [str(BIN / "python"), "-m", "article_data_build", "--inputs", str(repo_copy), "--version", FORK_VERSION],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert second.stderr is not None
     waiting = second.stderr.readline()
     assert "another build (pid" in waiting and "is running" in waiting and "waiting for it to finish" in waiting

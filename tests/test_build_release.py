@@ -54,7 +54,8 @@ def test_the_same_package_zips_to_the_same_bytes() -> None:
         assert infos[0].filename == "datapackage.json"
         assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
         assert {(i.date_time, i.compress_type, i.external_attr >> 16) for i in infos} == {
-            ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_STORED, 0o100644)}
+            ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_STORED, 0o100644)
+        }
 
 
 def test_releases_keeps_every_version_with_its_sums() -> None:
@@ -97,10 +98,13 @@ def test_the_version_guard_refuses_an_understated_version(tmp_path: Path, curren
     assert len(refused) == 1 and message in refused[0] and detail in refused[0], refused
 
 
-@pytest.mark.parametrize("change, version", [(corrected, "11.1.0"), (column_removed, "12.0.0"), (lambda p: p, "11.0.0"),
-                                             (corrected, "12.0.0")])
-def test_the_version_guard_accepts_a_sufficient_version(tmp_path: Path, current: BuiltPackage, change: object,
-                                                        version: str) -> None:
+@pytest.mark.parametrize(
+    "change, version",
+    [(corrected, "11.1.0"), (column_removed, "12.0.0"), (lambda p: p, "11.0.0"), (corrected, "12.0.0")],
+)
+def test_the_version_guard_accepts_a_sufficient_version(
+    tmp_path: Path, current: BuiltPackage, change: object, version: str
+) -> None:
     """A bump at least as large as the change needs (or the released package unchanged) passes."""
     released(tmp_path, current, "11.0.0")
     assert check_version(tmp_path, staged(tmp_path / "staging", change(current), version)) == []  # type: ignore[operator]
@@ -138,8 +142,17 @@ def test_make_release_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     outputs = []
     for attempt in ("one", "two"):
         dist = tmp_path / attempt
-        result = run(BIN / "python", "-m", "article_data_build.release", "--root", repo, "--dist", dist,
-                     "--no-benchmark-check", timeout=900)
+        result = run(
+            BIN / "python",
+            "-m",
+            "article_data_build.release",
+            "--root",
+            repo,
+            "--dist",
+            dist,
+            "--no-benchmark-check",
+            timeout=900,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         outputs.append({p.name: p.read_bytes() for p in sorted(dist.iterdir())})
     names = set(outputs[0])
@@ -147,4 +160,5 @@ def test_make_release_twice_gives_the_same_bytes(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
     assert f"article-data-{ad.__version__}.zip" in names
     assert (repo / "releases" / f"article-data-{ad.__version__}.zip").read_bytes() == outputs[0][
-        f"article-data-{ad.__version__}.zip"]
+        f"article-data-{ad.__version__}.zip"
+    ]

@@ -25,7 +25,11 @@ FILE = "annotations/things.yaml"
 
 @pytest.fixture
 def article() -> Article:
-    assert [TEXT[p["char_start"]:p["char_end"]] for p in PARAGRAPHS] == ["Alpha beta.", "Gamma beta delta.", "Epsilon beta."]
+    assert [TEXT[p["char_start"] : p["char_end"]] for p in PARAGRAPHS] == [
+        "Alpha beta.",
+        "Gamma beta delta.",
+        "Epsilon beta.",
+    ]
     return Article(TEXT, [dict(p) for p in PARAGRAPHS])
 
 
@@ -50,13 +54,17 @@ def test_locate_reads_another_key(inputs: Inputs, article: Article) -> None:
     """With ``key`` the string is taken from that key of the row, and problems name the key."""
     assert locate(inputs, article, row(cue="delta"), key="cue") == (24, 29, "p02")
     assert locate(inputs, article, row(cue="omega"), key="cue") is None
-    assert inputs.problems == [f"{FILE}:7: cue 'omega' not found in the article; copy it exactly from annotations/article.txt"]
+    assert inputs.problems == [
+        f"{FILE}:7: cue 'omega' not found in the article; copy it exactly from annotations/article.txt"
+    ]
 
 
 def test_locate_reports_a_missing_string_with_file_and_line(inputs: Inputs, article: Article) -> None:
     """A string not in the text is a problem at the row's file and line; nothing is returned."""
     assert locate(inputs, article, row(line=12, text="alpha")) is None  # case matters
-    assert inputs.problems == [f"{FILE}:12: text 'alpha' not found in the article; copy it exactly from annotations/article.txt"]
+    assert inputs.problems == [
+        f"{FILE}:12: text 'alpha' not found in the article; copy it exactly from annotations/article.txt"
+    ]
 
 
 @pytest.mark.parametrize("value", ["", None, 3, ["beta"]])
@@ -69,8 +77,10 @@ def test_locate_reports_a_value_that_is_not_a_string(inputs: Inputs, article: Ar
 def test_locate_reports_an_ambiguous_string_with_its_offsets(inputs: Inputs, article: Article) -> None:
     """A string that occurs more than once is a problem listing the offsets and how to choose one."""
     assert locate(inputs, article, row(text="beta")) is None
-    assert inputs.problems == [f"{FILE}:7: text 'beta' occurs 3 times in the article (offsets [6, 19, 39]); "
-                               "add `occurrence: N` (1-based) or `paragraph:` to choose one"]
+    assert inputs.problems == [
+        f"{FILE}:7: text 'beta' occurs 3 times in the article (offsets [6, 19, 39]); "
+        "add `occurrence: N` (1-based) or `paragraph:` to choose one"
+    ]
 
 
 def test_locate_lists_at_most_eight_offsets(inputs: Inputs) -> None:
@@ -82,8 +92,9 @@ def test_locate_lists_at_most_eight_offsets(inputs: Inputs) -> None:
 
 
 @pytest.mark.parametrize("occurrence, span", [(1, (6, 10, "p01")), (2, (19, 23, "p02")), (3, (39, 43, "p03"))])
-def test_locate_occurrence_chooses_one_of_several(inputs: Inputs, article: Article, occurrence: int,
-                                                  span: tuple[int, int, str]) -> None:
+def test_locate_occurrence_chooses_one_of_several(
+    inputs: Inputs, article: Article, occurrence: int, span: tuple[int, int, str]
+) -> None:
     """``occurrence: N`` picks the N-th occurrence (1-based) in text order."""
     assert locate(inputs, article, row(text="beta", occurrence=occurrence)) == span
     assert inputs.problems == []
@@ -93,7 +104,9 @@ def test_locate_occurrence_chooses_one_of_several(inputs: Inputs, article: Artic
 def test_locate_reports_an_out_of_range_occurrence(inputs: Inputs, article: Article, occurrence: Any) -> None:
     """An occurrence that is not a whole number from 1 to the count is a problem giving the count."""
     assert locate(inputs, article, row(text="beta", occurrence=occurrence)) is None
-    assert inputs.problems == [f"{FILE}:7: occurrence {occurrence!r} is out of range: 'beta' occurs 3 time(s) in the article"]
+    assert inputs.problems == [
+        f"{FILE}:7: occurrence {occurrence!r} is out of range: 'beta' occurs 3 time(s) in the article"
+    ]
 
 
 def test_locate_paragraph_narrows_the_search(inputs: Inputs, article: Article) -> None:
@@ -106,8 +119,13 @@ def test_locate_paragraph_narrows_the_search(inputs: Inputs, article: Article) -
 def test_locate_paragraph_and_occurrence_together(inputs: Inputs) -> None:
     """``occurrence`` counts within the paragraph when both are given."""
     text = "x y x\nx z x"
-    article = Article(text, [{"paragraph_id": "p01", "char_start": 0, "char_end": 5},
-                             {"paragraph_id": "p02", "char_start": 6, "char_end": 11}])
+    article = Article(
+        text,
+        [
+            {"paragraph_id": "p01", "char_start": 0, "char_end": 5},
+            {"paragraph_id": "p02", "char_start": 6, "char_end": 11},
+        ],
+    )
     assert locate(inputs, article, row(text="x", paragraph="p02", occurrence=2)) == (10, 11, "p02")
     assert locate(inputs, article, row(text="x", paragraph="p02", occurrence=3)) is None
     assert inputs.problems == [f"{FILE}:7: occurrence 3 is out of range: 'x' occurs 2 time(s) in paragraph p02"]
@@ -116,7 +134,9 @@ def test_locate_paragraph_and_occurrence_together(inputs: Inputs) -> None:
 def test_locate_reports_a_string_not_in_the_paragraph(inputs: Inputs, article: Article) -> None:
     """A string that is in the text but not in the given paragraph is not found there."""
     assert locate(inputs, article, row(text="Gamma", paragraph="p01")) is None
-    assert inputs.problems == [f"{FILE}:7: text 'Gamma' not found in paragraph p01; copy it exactly from annotations/article.txt"]
+    assert inputs.problems == [
+        f"{FILE}:7: text 'Gamma' not found in paragraph p01; copy it exactly from annotations/article.txt"
+    ]
 
 
 def test_locate_reports_an_unknown_paragraph(inputs: Inputs, article: Article) -> None:
@@ -153,6 +173,6 @@ def test_locate_finds_every_published_quote_where_the_table_has_it() -> None:
     text = package.article.decode("utf-8")
     paragraphs = {p["paragraph_id"]: p for p in package.tables["paragraphs"]}
     for quote in package.tables["quotes"]:
-        assert text[quote["char_start"]:quote["char_end"]] == quote["text"], quote["quote_id"]
+        assert text[quote["char_start"] : quote["char_end"]] == quote["text"], quote["quote_id"]
         para = paragraphs[quote["paragraph_id"]]
         assert para["char_start"] <= quote["char_start"] and quote["char_end"] <= para["char_end"]

@@ -43,7 +43,11 @@ def test_citation_describes_the_dataset_and_its_licence(citation: dict[str, Any]
 def test_citation_credits_the_original_article_and_the_paraphrased_copy(citation: dict[str, Any]) -> None:
     """The references name the TIME original (Amie Ferris-Rotman, 2022-04-08) and the paraphrased copy as signed."""
     original, copy = citation["references"]
-    assert original["title"] == copy["title"].removesuffix(" (machine-paraphrased copy)") == "The Russians Fighting Putin in Ukraine"
+    assert (
+        original["title"]
+        == copy["title"].removesuffix(" (machine-paraphrased copy)")
+        == "The Russians Fighting Putin in Ukraine"
+    )
     assert original["authors"] == [{"family-names": "Ferris-Rotman", "given-names": "Amie"}]
     assert original["journal"] == "TIME" and original["date-published"] == dt.date(2022, 4, 8)
     assert "Miss Cherry May Timbol" in copy["authors"][0]["name"]

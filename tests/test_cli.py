@@ -154,7 +154,9 @@ TERMINAL_ATTACKS = {
 
 
 @pytest.mark.parametrize("case", list(TERMINAL_ATTACKS))
-def test_control_characters_are_escaped_in_everything_the_cli_prints(package_copy: Path, tmp_path: Path, case: str) -> None:
+def test_control_characters_are_escaped_in_everything_the_cli_prints(
+    package_copy: Path, tmp_path: Path, case: str
+) -> None:
     """Control characters from a schema, the data or the folder name reach the terminal only as escapes."""
     attack = TERMINAL_ATTACKS[case]
     edit_schema(package_copy, "quotes", lambda s: field(s, "cue").__setitem__("description", f"cue{attack}"))

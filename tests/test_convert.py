@@ -92,7 +92,7 @@ def test_brat_standoff_is_read_back_by_a_standoff_reader(tmp_path: Path) -> None
     entities = doc.anns["entities"]
     assert len(entities) == sum(len(TABLES[t]) for t in ("mentions", "quotes", "figures", "defects"))
     for entity in entities:  # brat's rule: the text field is the text between the offsets
-        (start, end), = entity.span
+        ((start, end),) = entity.span
         assert TEXT[start:end] == entity.text
     assert sorted(e.span[0] for e in entities if e.tag == "Quote") == sorted(spans("quotes"))
     speech = int(TABLES["quotes"].is_speech.sum())
@@ -133,18 +133,26 @@ def test_web_annotations_expand_with_pyld_to_the_oa_vocabulary(tmp_path: Path) -
     assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
     expanded = jsonld.expand(data, {"documentLoader": document_loader})
     oa = "http://www.w3.org/ns/oa#"
-    nodes = [n for n in jsonld.flatten(expanded, None, {"documentLoader": document_loader})
-             if f"{oa}Annotation" in n.get("@type", [])]
+    nodes = [
+        n
+        for n in jsonld.flatten(expanded, None, {"documentLoader": document_loader})
+        if f"{oa}Annotation" in n.get("@type", [])
+    ]
     assert len(nodes) == sum(len(TABLES[t]) for t in ("mentions", "quotes", "figures", "defects"))
     items = data["first"]["items"]
     for item in items:
         position, quote = item["target"]["selector"]
         assert position["type"] == "TextPositionSelector" and quote["type"] == "TextQuoteSelector"
-        assert TEXT[position["start"]:position["end"]] == quote["exact"]
-        assert TEXT[:position["start"]].endswith(quote["prefix"]) and TEXT[position["end"]:].startswith(quote["suffix"])
+        assert TEXT[position["start"] : position["end"]] == quote["exact"]
+        assert TEXT[: position["start"]].endswith(quote["prefix"]) and TEXT[position["end"] :].startswith(
+            quote["suffix"]
+        )
     putin = next(i for i in items if i["id"].endswith("mentions:m0022"))
-    assert {"type": "SpecificResource", "source": "http://www.wikidata.org/entity/Q7747",
-            "purpose": "identifying"} in putin["body"]
+    assert {
+        "type": "SpecificResource",
+        "source": "http://www.wikidata.org/entity/Q7747",
+        "purpose": "identifying",
+    } in putin["body"]
 
 
 @pytest.mark.parametrize("fmt", ["brat", "spacy"])

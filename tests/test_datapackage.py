@@ -90,7 +90,9 @@ def test_descriptor_is_data_package_v2_with_provenance() -> None:
     assert "Amie Ferris-Rotman" in sources and "2022-04-08" in sources and "TIME" in sources
     assert "Miss Cherry May Timbol" in sources
     article = next(r for r in RESOURCES if r["name"] == "article")
-    assert "TIME" in article["licenses"][0]["title"] and "Not licensed by this project" in article["licenses"][0]["title"]
+    assert (
+        "TIME" in article["licenses"][0]["title"] and "Not licensed by this project" in article["licenses"][0]["title"]
+    )
 
 
 def test_version_has_one_source_of_truth() -> None:

@@ -27,7 +27,7 @@ def pins(lock: Path) -> dict[str, list[Version]]:
     """Every ``name==version`` of a lock file, by normalised name (a universal lock may pin one per Python)."""
     found: dict[str, list[Version]] = {}
     for line in lock.read_text(encoding="utf-8").splitlines():
-        if (match := re.match(r"([A-Za-z0-9._-]+)==([^ ;]+)", line)):
+        if match := re.match(r"([A-Za-z0-9._-]+)==([^ ;]+)", line):
             found.setdefault(normalised(match.group(1)), []).append(Version(match.group(2)))
     return found
 
@@ -46,10 +46,14 @@ def runtime_and_extras() -> list[Requirement]:
 def test_every_lower_bound_is_the_version_the_suite_runs_on(requirement: Requirement) -> None:
     """Declared lower bounds are tested: each is the oldest version requirements.lock pins for that package."""
     locked = pins(ROOT / "requirements.lock").get(normalised(requirement.name))
-    assert locked, f"{requirement.name} is declared in pyproject.toml but not pinned in requirements.lock: run make lock"
+    assert locked, (
+        f"{requirement.name} is declared in pyproject.toml but not pinned in requirements.lock: run make lock"
+    )
     lower = [Version(s.version) for s in requirement.specifier if s.operator == ">="]
-    assert lower == [min(locked)], (f"{requirement} in pyproject.toml: expected the lower bound >={min(locked)} "
-                                    "(the version requirements.lock pins, which the suite runs on)")
+    assert lower == [min(locked)], (
+        f"{requirement} in pyproject.toml: expected the lower bound >={min(locked)} "
+        "(the version requirements.lock pins, which the suite runs on)"
+    )
 
 
 def test_the_lowest_python_ci_runs_is_the_lowest_the_package_allows() -> None:
@@ -65,7 +69,9 @@ def test_the_lowest_python_ci_runs_is_the_lowest_the_package_allows() -> None:
 def test_pythons_finds_an_interpreter_of_each_version_or_says_what_to_do() -> None:
     running = "{}.{}".format(*sys.version_info[:2])
     found = pythons.find(running)
-    assert run(found, "-c", "import sys; print(sys.version_info[:2])", check=True).stdout.strip() == str(sys.version_info[:2])
+    assert run(found, "-c", "import sys; print(sys.version_info[:2])", check=True).stdout.strip() == str(
+        sys.version_info[:2]
+    )
     with pytest.raises(SystemExit, match=r"no Python 3\.99 found .*pyenv install 3\.99"):
         pythons.find("3.99")
 
@@ -81,4 +87,5 @@ def test_the_lock_files_are_what_the_resolver_gives_from_pyproject(tmp_path: Pat
     run("make", "--no-print-directory", "-C", ROOT, "lock", f"LOCK_DIR={tmp_path}", check=True)
     for name in LOCKS:
         assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8"), (
-            f"{name} is not what make lock resolves from pyproject.toml: run make lock and commit the result")
+            f"{name} is not what make lock resolves from pyproject.toml: run make lock and commit the result"
+        )

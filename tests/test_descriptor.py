@@ -47,6 +47,7 @@ def raw_descriptor(root: Path, text: str) -> None:
 
 def many_resources(root: Path, total: int) -> None:
     """Add copies of the article resource until the descriptor lists ``total`` resources and files."""
+
     def add(descriptor: dict) -> None:
         article = resource(descriptor, "article")
         listed = len(descriptor["resources"]) + len(descriptor.get("files", []))
@@ -56,20 +57,48 @@ def many_resources(root: Path, total: int) -> None:
 
 
 BAD_JSON: dict[str, tuple[Callable[[Path], None], str]] = {
-    "nested 100,000 levels": (lambda root: raw_descriptor(root, "[" * 100_000 + "]" * 100_000), "nested deeper than 64"),
-    "nested 65 levels": (lambda root: raw_descriptor(root, '{"resources": ' + "[" * 65 + "]" * 65 + "}"),
-                         "nested deeper than 64"),
-    "duplicate key": (lambda root: raw_descriptor(root, (root / "datapackage.json").read_text().replace(
-        '"version":', '"version": "9.9.9", "version":', 1)), "duplicate key 'version'"),
-    "NaN": (lambda root: raw_descriptor(root, (root / "datapackage.json").read_text().replace(
-        '"bytes": ', '"bytes": NaN, "x": ', 1)), "NaN is not a JSON number"),
-    "Infinity": (lambda root: raw_descriptor(root, (root / "datapackage.json").read_text().replace(
-        '"bytes": ', '"bytes": Infinity, "x": ', 1)), "Infinity is not a JSON number"),
-    "1e999": (lambda root: raw_descriptor(root, (root / "datapackage.json").read_text().replace(
-        '"bytes": ', '"bytes": 1e999, "x": ', 1)), "too large for a double"),
-    "huge integer": (lambda root: raw_descriptor(root, (root / "datapackage.json").read_text().replace(
-        '"bytes": ', '"bytes": ' + "9" * 5000 + ', "x": ', 1)), "not valid UTF-8 JSON"),
-    "17 MiB": (lambda root: raw_descriptor(root, '{"x": "' + "a" * (17 * 1024 * 1024) + '"}'), "more than the 16777216"),
+    "nested 100,000 levels": (
+        lambda root: raw_descriptor(root, "[" * 100_000 + "]" * 100_000),
+        "nested deeper than 64",
+    ),
+    "nested 65 levels": (
+        lambda root: raw_descriptor(root, '{"resources": ' + "[" * 65 + "]" * 65 + "}"),
+        "nested deeper than 64",
+    ),
+    "duplicate key": (
+        lambda root: raw_descriptor(
+            root, (root / "datapackage.json").read_text().replace('"version":', '"version": "9.9.9", "version":', 1)
+        ),
+        "duplicate key 'version'",
+    ),
+    "NaN": (
+        lambda root: raw_descriptor(
+            root, (root / "datapackage.json").read_text().replace('"bytes": ', '"bytes": NaN, "x": ', 1)
+        ),
+        "NaN is not a JSON number",
+    ),
+    "Infinity": (
+        lambda root: raw_descriptor(
+            root, (root / "datapackage.json").read_text().replace('"bytes": ', '"bytes": Infinity, "x": ', 1)
+        ),
+        "Infinity is not a JSON number",
+    ),
+    "1e999": (
+        lambda root: raw_descriptor(
+            root, (root / "datapackage.json").read_text().replace('"bytes": ', '"bytes": 1e999, "x": ', 1)
+        ),
+        "too large for a double",
+    ),
+    "huge integer": (
+        lambda root: raw_descriptor(
+            root, (root / "datapackage.json").read_text().replace('"bytes": ', '"bytes": ' + "9" * 5000 + ', "x": ', 1)
+        ),
+        "not valid UTF-8 JSON",
+    ),
+    "17 MiB": (
+        lambda root: raw_descriptor(root, '{"x": "' + "a" * (17 * 1024 * 1024) + '"}'),
+        "more than the 16777216",
+    ),
     "10,001 resources": (lambda root: many_resources(root, 10_001), "at most 10000 are accepted"),
     "not UTF-8": (lambda root: (root / "datapackage.json").write_bytes(b'{"a": "\xff"}'), "not valid UTF-8 JSON"),
     "descriptor is a FIFO": (lambda root: fifo(root / "datapackage.json"), "not a regular file (a FIFO)"),
@@ -89,7 +118,9 @@ def test_a_malformed_or_oversized_descriptor_is_a_descriptor_error(package_copy:
             except ad.ArticleDataError as exc:
                 print(call, type(exc).__name__, str(exc)[:300].replace("\\n", " "))
     """)
-    result = subprocess.run([sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True, timeout=120
+    )
     lines = result.stdout.splitlines()
     assert result.returncode == 0 and len(lines) == 4, result.stderr[-2000:]
     assert all(message in line and "datapackage.json" in line for line in lines), lines

@@ -33,8 +33,9 @@ def written(package: BuiltPackage, folder: Path, version: str | None = None) -> 
     return ad.Package(folder)
 
 
-def with_table(package: BuiltPackage, name: str, rows: list[dict[str, Any]],
-               schema: dict[str, Any] | None = None) -> BuiltPackage:
+def with_table(
+    package: BuiltPackage, name: str, rows: list[dict[str, Any]], schema: dict[str, Any] | None = None
+) -> BuiltPackage:
     tables = dict(package.tables, **{name: rows})
     schemas = dict(package.schemas, **({name: schema} if schema is not None else {}))
     return replace(package, tables=tables, schemas=schemas)
@@ -59,8 +60,9 @@ def row_removed(package: BuiltPackage) -> BuiltPackage:
 def column_removed(package: BuiltPackage) -> BuiltPackage:
     schema = copy.deepcopy(dict(package.schemas["people"]))
     schema["fields"] = [f for f in schema["fields"] if f["name"] != "age"]
-    return with_table(package, "people", [{k: v for k, v in r.items() if k != "age"} for r in package.tables["people"]],
-                      schema)
+    return with_table(
+        package, "people", [{k: v for k, v in r.items() if k != "age"} for r in package.tables["people"]], schema
+    )
 
 
 def column_added(package: BuiltPackage) -> BuiltPackage:
@@ -127,7 +129,11 @@ def test_a_changed_row_lists_each_changed_cell(tmp_path: Path, current: BuiltPac
     figures = diff.table("figures")
     assert figures is not None and [r.key for r in figures.changed] == [current.tables["figures"][0]["figure_id"]]
     (cell,) = figures.changed[0].cells
-    assert (cell.column, cell.old, cell.new) == ("subject", current.tables["figures"][0]["subject"], "a corrected subject")
+    assert (cell.column, cell.old, cell.new) == (
+        "subject",
+        current.tables["figures"][0]["subject"],
+        "a corrected subject",
+    )
 
 
 def test_the_same_package_is_equal_whatever_its_version(tmp_path: Path, current: BuiltPackage) -> None:
@@ -142,9 +148,17 @@ def test_the_text_diff_shows_the_changed_line(tmp_path: Path, current: BuiltPack
     assert diff.text_changed and "-" in diff.text_diff and "Kiev" in diff.text_diff and "Kyiv" in diff.text_diff
 
 
-@pytest.mark.parametrize("old, new, bump", [("1.0.0", "1.0.1", "patch"), ("1.0.0", "1.1.0", "minor"),
-                                            ("1.4.2", "2.0.0", "major"), ("1.1.0", "1.1.0", "none"),
-                                            ("1.1.0", "1.0.9", "none"), ("1.9.0", "1.10.0", "minor")])
+@pytest.mark.parametrize(
+    "old, new, bump",
+    [
+        ("1.0.0", "1.0.1", "patch"),
+        ("1.0.0", "1.1.0", "minor"),
+        ("1.4.2", "2.0.0", "major"),
+        ("1.1.0", "1.1.0", "none"),
+        ("1.1.0", "1.0.9", "none"),
+        ("1.9.0", "1.10.0", "minor"),
+    ],
+)
 def test_version_bump_reads_semantic_versions(old: str, new: str, bump: str) -> None:
     """version_bump names the part of the version that went up (numerically, not as text)."""
     assert version_bump(old, new) == bump

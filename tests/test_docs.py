@@ -47,8 +47,9 @@ def test_changelog_records_this_version_with_its_row_counts() -> None:
     generated row counts match the data.
     """
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(rf"^## \[{re.escape(ad.__version__)}\] - (\d{{4}}-\d{{2}}-\d{{2}}|unreleased)$", changelog,
-                     flags=re.MULTILINE)
+    assert re.search(
+        rf"^## \[{re.escape(ad.__version__)}\] - (\d{{4}}-\d{{2}}-\d{{2}}|unreleased)$", changelog, flags=re.MULTILINE
+    )
     section = changelog.split(f"## [{ad.__version__}]")[1].split("\n## [")[0]
     counts = dict(re.findall(r"^\| (\w+) \| [\d-]+ \| (\d+) \|", section, flags=re.MULTILINE))
     assert counts == {table: str(len(ad.load(table))) for table in ad.TABLES}
@@ -77,7 +78,7 @@ def test_every_python_block_of_the_readme_runs_and_shows_its_real_output(monkeyp
 
 
 def test_readme_upgrading_section_quotes_the_real_changes() -> None:
-    """"Upgrading from 1.0.0" (to 1.1.0) quotes row counts and the number of corrected rows that the diff computes."""
+    """The section "Upgrading from 1.0.0" (to 1.1.0) quotes row counts and the number of corrected rows that the diff computes."""
     section = README.split("### Upgrading from 1.0.0")[1].split("\n## ")[0].split("\n### ")[0]
     diff = ad.diff("1.0.0", "1.1.0")
     old, new = (ad.Package(ROOT / "releases" / f"article-data-{v}.zip") for v in ("1.0.0", "1.1.0"))
@@ -92,7 +93,9 @@ def test_readme_upgrading_section_quotes_the_real_changes() -> None:
 
 def section(text: str, title: str) -> str:
     """The body of the ## section whose heading is ``title`` (case ignored), up to the next ## heading."""
-    match = re.search(rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL | re.IGNORECASE)
+    match = re.search(
+        rf"^## {re.escape(title)}\s*$(.*?)(?=^## |\Z)", text, flags=re.MULTILINE | re.DOTALL | re.IGNORECASE
+    )
     assert match, f"no section {title!r}"
     return match[1]
 
@@ -102,8 +105,17 @@ def test_readme_is_for_users_first() -> None:
     the tables; the versions, the licence and how to report an error come later, "Where to go next" last.
     """
     headings = [h.lower() for h in re.findall(r"^## (.+)$", README, flags=re.MULTILINE)]
-    wanted = ["install", "quick start", "the tables", "the library", "versioning", "licence", "citing",
-              "reporting an error", "where to go next"]
+    wanted = [
+        "install",
+        "quick start",
+        "the tables",
+        "the library",
+        "versioning",
+        "licence",
+        "citing",
+        "reporting an error",
+        "where to go next",
+    ]
     assert [h for h in headings if h in wanted] == wanted, headings
     assert headings[-1] == "where to go next"
     intro = README.split("\n## ", 1)[0]
@@ -122,7 +134,7 @@ def test_readme_install_names_every_extra() -> None:
 
 
 def test_readme_tables_section_lists_every_table() -> None:
-    """"The tables" has one row per table of the package, in the package's order."""
+    """The section "The tables" has one row per table of the package, in the package's order."""
     rows = re.findall(r"^\| `(\w+)` \|", section(README, "the tables").split("\n### ")[0], flags=re.MULTILINE)
     assert tuple(rows) == ad.TABLES
 
@@ -161,7 +173,14 @@ def test_datasheet_has_the_seven_sections_and_current_agreement() -> None:
     datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
     sections = re.findall(r"^## \d\. (.+)$", datasheet, flags=re.MULTILINE)
     assert [s.split(",")[0].split()[0].lower() for s in sections] == [
-        "motivation", "composition", "collection", "preprocessing", "uses", "distribution", "maintenance"]
+        "motivation",
+        "composition",
+        "collection",
+        "preprocessing",
+        "uses",
+        "distribution",
+        "maintenance",
+    ]
     result = run(BIN / "python", "-m", "article_data_build.agreement", "--check")
     assert result.returncode == 0, result.stderr
 
@@ -185,10 +204,12 @@ def schema_examples() -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("table, field, description", schema_examples(),
-                         ids=[f"{t}.{f}" for t, f, _ in schema_examples()])
-def test_every_example_a_table_schema_description_gives_is_true_of_the_rows(table: str, field: str,
-                                                                           description: str) -> None:
+@pytest.mark.parametrize(
+    "table, field, description", schema_examples(), ids=[f"{t}.{f}" for t, f, _ in schema_examples()]
+)
+def test_every_example_a_table_schema_description_gives_is_true_of_the_rows(
+    table: str, field: str, description: str
+) -> None:
     """A quoted example ('in the hundreds') is a cell of the table, and the enum value it illustrates is that
     row's; a bare example (tells, m2995) occurs in the column it describes. DATA_DICTIONARY.md and croissant.json
     carry the same descriptions (generated from the schemas), so this covers them too.
@@ -217,18 +238,29 @@ def test_the_examples_of_an_enum_field_illustrate_values_of_its_enum() -> None:
     """In the description of an enum field, each example is attached to a value of the enum
     ("approximate (e.g. 'in the hundreds': value 200)"), so the rows test above checks that value.
     """
-    enum_fields = [(t, f, d) for t, f, d in schema_examples()
-                   if getattr(ad.load(t)[f].dtype, "categories", None) is not None]
+    enum_fields = [
+        (t, f, d) for t, f, d in schema_examples() if getattr(ad.load(t)[f].dtype, "categories", None) is not None
+    ]
     assert {(t, f) for t, f, _ in enum_fields} >= {("figures", "qualifier"), ("mentions", "mention_type")}
     for table, field, description in enum_fields:
         values = [value for value, _, _ in ENUM_EXAMPLE.findall(description)]
         assert values and set(values) <= set(ad.load(table)[field].dtype.categories), (table, field, values)
 
 
-DOCUMENTS = ("README.md", "DATASHEET.md", "CONTRIBUTING.md", "DATA_DICTIONARY.md", "CHANGELOG.md",
-             "annotations/package.yaml", "croissant.json", "datapackage.json")
-CITED_PATH = re.compile(r"(?<![\w/.*-])((?:annotations|data|schemas|src|scripts|tests|releases|docs|bench|LICENSES)"
-                        r"/[\w./*-]*[\w*/])(?![<\w])")  # tests/test_<module>.py is a pattern, not a path
+DOCUMENTS = (
+    "README.md",
+    "DATASHEET.md",
+    "CONTRIBUTING.md",
+    "DATA_DICTIONARY.md",
+    "CHANGELOG.md",
+    "annotations/package.yaml",
+    "croissant.json",
+    "datapackage.json",
+)
+CITED_PATH = re.compile(
+    r"(?<![\w/.*-])((?:annotations|data|schemas|src|scripts|tests|releases|docs|bench|LICENSES)"
+    r"/[\w./*-]*[\w*/])(?![<\w])"
+)  # tests/test_<module>.py is a pattern, not a path
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)

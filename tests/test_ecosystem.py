@@ -59,8 +59,13 @@ def package_root(request: pytest.FixtureRequest, release_folder: Path) -> Path:
 def test_check_datapackage_strict_reports_nothing(package_root: Path) -> None:
     """`check-datapackage check --strict` passes on the descriptor (Data Package v2, with an id)."""
     _needs(CHECK_DATAPACKAGE, "make v2tools")
-    done = subprocess.run([str(CHECK_DATAPACKAGE), "check", "--strict", str(package_root / "datapackage.json")],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(CHECK_DATAPACKAGE), "check", "--strict", str(package_root / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All checks passed" in done.stdout
 
@@ -71,15 +76,26 @@ def test_check_datapackage_finds_a_file_resource(tmp_path: Path) -> None:
     descriptor = json.loads((ROOT / "datapackage.json").read_text())
     descriptor["resources"][0]["type"] = "file"
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
-    done = subprocess.run([str(CHECK_DATAPACKAGE), "check", "--strict", str(tmp_path / "datapackage.json")],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(CHECK_DATAPACKAGE), "check", "--strict", str(tmp_path / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode != 0 and "'file' is not one of ['table']" in done.stdout + done.stderr
 
 
 def test_frictionless_validate_reports_no_error(package_root: Path) -> None:
     """`frictionless validate` finds every resource valid: the CSV tables, the text and SHA256SUMS."""
-    done = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "--json", "datapackage.json"],
-                          cwd=package_root, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", "datapackage.json"],
+        cwd=package_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     report = json.loads(done.stdout)
     assert report["valid"], done.stdout[:3000]
     checked = {task["name"] for task in report["tasks"]}
@@ -88,8 +104,9 @@ def test_frictionless_validate_reports_no_error(package_root: Path) -> None:
 
 def test_sha256sum_checks_every_other_file(package_root: Path) -> None:
     """`sha256sum -c SHA256SUMS` covers every file the descriptor names, Parquet and schemas included."""
-    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=package_root, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=package_root, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     listed = {line.split(": ")[0] for line in done.stdout.splitlines() if line.endswith(": OK")}
     descriptor = json.loads((package_root / "datapackage.json").read_text())
@@ -104,16 +121,22 @@ def test_sha256sum_catches_a_changed_parquet_file(tmp_path: Path) -> None:
     shutil.copy(ROOT / "SHA256SUMS", tmp_path)
     target = tmp_path / "data" / "places.parquet"
     target.write_bytes(target.read_bytes() + b"x")
-    done = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 1 and "data/places.parquet: FAILED" in done.stdout
 
 
 def test_npm_datapackage_loads_every_table(package_root: Path) -> None:
     """The npm `datapackage` library loads all nine tables with the declared dialect, cast by the schemas."""
     _needs(NPM / "node_modules" / "datapackage", "make npm")
-    done = subprocess.run(["node", str(NPM / "load.js"), str(package_root / "datapackage.json")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        ["node", str(NPM / "load.js"), str(package_root / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     tables = json.loads(done.stdout)
     assert list(tables) == list(ad.TABLES)
@@ -166,8 +189,14 @@ def test_plain_polars_read_parquet_types_enums_and_keeps_descriptions(table: str
 
     frame = pl.read_parquet(ad.path(table))
     stored = pq.read_schema(ad.path(table))
-    expected = {"integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "date": pl.Date, "string": pl.String,
-                "array": pl.List(pl.String)}
+    expected = {
+        "integer": pl.Int64,
+        "number": pl.Float64,
+        "boolean": pl.Boolean,
+        "date": pl.Date,
+        "string": pl.String,
+        "array": pl.List(pl.String),
+    }
     for field in ad.Package(ad.path()).table_schema(table)["fields"]:
         dtype = frame.schema[field["name"]]
         enum = enum_of(field)
@@ -196,10 +225,22 @@ print(json.dumps(out))
 
 def test_hugging_face_load_dataset_gives_one_config_per_table(package_root: Path, tmp_path: Path) -> None:
     """`datasets.load_dataset(folder, table)` (offline) gives each table's rows, ClassLabel enums in schema order."""
-    env = dict(os.environ, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"),
-               HF_DATASETS_CACHE=str(tmp_path / "hf" / "datasets"))
-    done = subprocess.run([sys.executable, "-c", _HF_SCRIPT, str(package_root), *ad.TABLES], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    env = dict(
+        os.environ,
+        HF_DATASETS_OFFLINE="1",
+        HF_HUB_OFFLINE="1",
+        HF_HOME=str(tmp_path / "hf"),
+        HF_DATASETS_CACHE=str(tmp_path / "hf" / "datasets"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _HF_SCRIPT, str(package_root), *ad.TABLES],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     loaded = json.loads(done.stdout.splitlines()[-1])
     pkg = ad.Package(ad.path())
@@ -227,9 +268,11 @@ def test_the_readme_header_is_the_card_of_the_package() -> None:
 def test_mentions_entity_type_names_the_table_of_the_id_set() -> None:
     """`mentions.entity_type` is person, organization or place exactly as the id column set says."""
     mentions = ad.load("mentions")
-    expected = (mentions.person_id.notna().map({True: "person", False: ""})
-                + mentions.organization_id.notna().map({True: "organization", False: ""})
-                + mentions.place_id.notna().map({True: "place", False: ""}))
+    expected = (
+        mentions.person_id.notna().map({True: "person", False: ""})
+        + mentions.organization_id.notna().map({True: "organization", False: ""})
+        + mentions.place_id.notna().map({True: "place", False: ""})
+    )
     assert (mentions.entity_type.astype(str) == expected.astype(str)).all()
     assert set(mentions.entity_type) == {"person", "organization", "place"}
 

@@ -103,9 +103,7 @@ def test_validation_error_lists_every_problem_with_its_count() -> None:
     problems = [Problem("quotes", "q01", "text", "differs"), Problem("people", None, None, "missing")]
     error = ValidationError(problems, root="/pkg")
     assert error.problems == tuple(problems)
-    assert str(error) == ("2 validation problem(s) in /pkg:\n"
-                          "  - quotes[q01].text: differs\n"
-                          "  - people: missing")
+    assert str(error) == ("2 validation problem(s) in /pkg:\n  - quotes[q01].text: differs\n  - people: missing")
     assert str(ValidationError(problems)).startswith("2 validation problem(s):\n")
 
 

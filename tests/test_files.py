@@ -44,18 +44,21 @@ def socket_file(path: Path) -> None:
 #: The files the not-a-regular-file cases replace, and the calls the open-once audit watches.
 REPLACED_FILES = ("places.csv", "places.parquet", "article.txt")
 OPENED_ONCE = ("verify", "validate", "connect", "load_all")
-NOT_REGULAR = {"FIFO": (fifo, "not a regular file (a FIFO)"),
-               "device": (device, "not a regular file (a character device)"),
-               "folder": (folder, "not a regular file (a folder)"),
-               "socket": (socket_file, "not a regular file (a socket)"),
-               "sparse 8 GiB": (sparse, f"but found {8 * 1024**3}")}
+NOT_REGULAR = {
+    "FIFO": (fifo, "not a regular file (a FIFO)"),
+    "device": (device, "not a regular file (a character device)"),
+    "folder": (folder, "not a regular file (a folder)"),
+    "socket": (socket_file, "not a regular file (a socket)"),
+    "sparse 8 GiB": (sparse, f"but found {8 * 1024**3}"),
+}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
 @pytest.mark.parametrize("case", list(NOT_REGULAR))
 @pytest.mark.parametrize("name", REPLACED_FILES)
-def test_a_file_that_is_not_what_was_declared_is_refused_before_it_is_read(package_copy: Path, case: str,
-                                                                           name: str) -> None:
+def test_a_file_that_is_not_what_was_declared_is_refused_before_it_is_read(
+    package_copy: Path, case: str, name: str
+) -> None:
     """FIFOs, devices, folders, sockets and oversized files fail at once (in a child with a deadline) naming the file."""
     make, message = NOT_REGULAR[case]
     target = package_copy / "data" / name
@@ -67,13 +70,15 @@ def test_a_file_that_is_not_what_was_declared_is_refused_before_it_is_read(packa
         except ad.IntegrityError as exc:
             print(type(exc).__name__, exc)
     """)
-    result = subprocess.run([sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.startswith("IntegrityError") and str(target) in result.stdout and message in result.stdout
 
 
-def test_a_symlink_swapped_in_between_resolving_and_opening_is_not_followed(package_copy: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_symlink_swapped_in_between_resolving_and_opening_is_not_followed(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real race: the file becomes a symlink out of the package right after the path is resolved."""
     secret = package_copy.parent / "secret.csv"
     secret.write_bytes((package_copy / "data" / "places.csv").read_bytes())
@@ -93,8 +98,9 @@ def test_a_symlink_swapped_in_between_resolving_and_opening_is_not_followed(pack
     assert info.value.path == str(target)
 
 
-def test_a_folder_swapped_for_a_symlink_while_opening_is_refused(package_copy: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_swapped_for_a_symlink_while_opening_is_refused(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The data folder replaced by a symlink to a copy outside, after resolving: the open file is outside, so refused."""
     outside = package_copy.parent / "elsewhere"
     (package_copy / "data").rename(outside)
@@ -105,7 +111,11 @@ def test_a_folder_swapped_for_a_symlink_while_opening_is_refused(package_copy: P
 
     def resolve_then_swap(path: str | os.PathLike[str]) -> str:
         resolved = real_realpath(path)
-        if str(path).endswith("places.csv") and (package_copy / "data").is_dir() and not (package_copy / "data").is_symlink():
+        if (
+            str(path).endswith("places.csv")
+            and (package_copy / "data").is_dir()
+            and not (package_copy / "data").is_symlink()
+        ):
             (package_copy / "data").rename(package_copy / "data.old")
             (package_copy / "data").symlink_to(outside)
         return resolved

@@ -24,24 +24,45 @@ from article_data._formats import (
 from article_data._types import arrow_schema
 
 TEXT = [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}]
-TYPED = [{"name": "id", "type": "string", "constraints": {"required": True}},
-         {"name": "count", "type": "integer"}, {"name": "value", "type": "number"},
-         {"name": "flag", "type": "boolean"}, {"name": "day", "type": "date"}]
+TYPED = [
+    {"name": "id", "type": "string", "constraints": {"required": True}},
+    {"name": "count", "type": "integer"},
+    {"name": "value", "type": "number"},
+    {"name": "flag", "type": "boolean"},
+    {"name": "day", "type": "date"},
+]
 TYPED_ROWS: list[dict[str, Any]] = [
     {"id": "a", "count": 1, "value": 2.5, "flag": True, "day": "2022-04-08"},
     {"id": "b", "count": None, "value": 3, "flag": False, "day": dt.date(2022, 2, 24)},
     {"id": "c", "count": -7, "value": None, "flag": None, "day": None},
 ]
 #: Cells a CSV writer must quote (or can leave bare), with a tricky neighbour for each.
-AWKWARD = ["plain", "a,b", 'say "hi"', "line\nbreak", "carriage\rreturn", "both\r\nends", "\n", "\r", '"', ",",
-           "trailing space ", " leading", "Київ “quoted” — ü \U0001F600", "=1+1", ""]
+AWKWARD = [
+    "plain",
+    "a,b",
+    'say "hi"',
+    "line\nbreak",
+    "carriage\rreturn",
+    "both\r\nends",
+    "\n",
+    "\r",
+    '"',
+    ",",
+    "trailing space ",
+    " leading",
+    "Київ “quoted” — ü \U0001f600",
+    "=1+1",
+    "",
+]
 
 
 def published_rows(table: str) -> list[dict[str, Any]]:
     """A table's rows as Python values, as loaded from its CSV file."""
     frame = ad.load(table, format="csv")
-    return [{k: (v if isinstance(v, list) or not pd.isna(v) else None) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    return [
+        {k: (v if isinstance(v, list) or not pd.isna(v) else None) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def fields_of(table: str) -> list[dict[str, Any]]:
@@ -81,9 +102,13 @@ def test_csv_bytes_reads_back_with_python_csv_and_pyarrow() -> None:
     assert data.count(b"\n") > len(rows) + 1, "some cells hold line breaks"
     read = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert read == [["id", "text"], *([r["id"], r["text"]] for r in rows)]
-    table = pacsv.read_csv(io.BytesIO(data), parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=pacsv.ConvertOptions(column_types={"id": pa.string(), "text": pa.string()},
-                                                                strings_can_be_null=False))
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"id": pa.string(), "text": pa.string()}, strings_can_be_null=False
+        ),
+    )
     assert table.column("id").to_pylist() == [r["id"] for r in rows]
     assert table.column("text").to_pylist() == [r["text"] for r in rows]
 
@@ -91,8 +116,12 @@ def test_csv_bytes_reads_back_with_python_csv_and_pyarrow() -> None:
 def test_csv_bytes_writes_none_booleans_floats_and_dates_as_text() -> None:
     """None is an empty cell, booleans true/false, integral floats integers, other floats repr, dates ISO."""
     data = csv_bytes(TYPED, TYPED_ROWS).decode("utf-8")
-    assert data.splitlines() == ["id,count,value,flag,day", "a,1,2.5,true,2022-04-08", "b,,3,false,2022-02-24",
-                                 "c,-7,,,"]
+    assert data.splitlines() == [
+        "id,count,value,flag,day",
+        "a,1,2.5,true,2022-04-08",
+        "b,,3,false,2022-02-24",
+        "c,-7,,,",
+    ]
     floats = [{"name": "value", "type": "number"}]
     values = [3.0, -0.0, 0.1, 1e20, 2.0**53, 2.0**53 - 1, float("inf")]
     lines = csv_bytes(floats, [{"value": v} for v in values]).decode().splitlines()[1:]
@@ -170,16 +199,20 @@ def test_parquet_bytes_has_page_checksums() -> None:
     fields = [{"name": "t", "type": "string"}]
     rows = [{"t": f"hello world {i}"} for i in range(50)]
     data = parquet_bytes(fields, rows)
-    assert pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True).read().column("t").to_pylist() == \
-        [r["t"] for r in rows]
+    assert pq.ParquetFile(io.BytesIO(data), page_checksum_verification=True).read().column("t").to_pylist() == [
+        r["t"] for r in rows
+    ]
     column = pq.ParquetFile(io.BytesIO(data)).metadata.row_group(0).column(0)
     start = column.dictionary_page_offset or column.data_page_offset
     outcomes = flipped_outcomes(data, start, start + column.total_compressed_size)
     assert ("crc", "ok") in outcomes, "a silent corruption must be caught by the page checksum"
     # The same file without checksums: no flip is ever reported as a CRC failure.
     sink = io.BytesIO()
-    pq.write_table(pa.table({"t": [r["t"] for r in rows]}, schema=arrow_schema(fields)), sink,
-                   **{**PARQUET_OPTIONS, "write_page_checksum": False})
+    pq.write_table(
+        pa.table({"t": [r["t"] for r in rows]}, schema=arrow_schema(fields)),
+        sink,
+        **{**PARQUET_OPTIONS, "write_page_checksum": False},
+    )
     plain = sink.getvalue()
     column = pq.ParquetFile(io.BytesIO(plain)).metadata.row_group(0).column(0)
     start = column.dictionary_page_offset or column.data_page_offset

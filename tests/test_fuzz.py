@@ -22,14 +22,25 @@ from article_data._hashes import sha256
 from helpers import PACKAGE_FILES, ROOT, as_fork
 
 #: Examples per family; the README's reliability table quotes these numbers (test_reliability checks it).
-EXAMPLES = {"data file, verify=True": 400, "CSV file, verify=False": 300, "descriptor": 300,
-            "resource name": 200, "schema value": 300}
+EXAMPLES = {
+    "data file, verify=True": 400,
+    "CSV file, verify=False": 300,
+    "descriptor": 300,
+    "resource name": 200,
+    "schema value": 300,
+}
 
 
 def fuzz_settings(family: str) -> settings:
     """Derandomised, bounded, no example database: the same cases on every run."""
-    return settings(max_examples=EXAMPLES[family], derandomize=True, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    return settings(
+        max_examples=EXAMPLES[family],
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 #: Every file the descriptor declares: its resources (text, CSV tables, SHA256SUMS) and ``files`` (Parquet, schemas).
@@ -69,14 +80,14 @@ def mutation(draw: st.DrawFn, data: bytes) -> bytes:
     position = draw(st.integers(0, len(data) - 1))
     if kind == "flip":
         mask = draw(st.integers(1, 255))
-        out = data[:position] + bytes([data[position] ^ mask]) + data[position + 1:]
+        out = data[:position] + bytes([data[position] ^ mask]) + data[position + 1 :]
     elif kind == "overwrite":
         chunk = draw(st.binary(min_size=1, max_size=16))
-        out = data[:position] + chunk + data[position + len(chunk):]
+        out = data[:position] + chunk + data[position + len(chunk) :]
     elif kind == "insert":
         out = data[:position] + draw(st.binary(min_size=1, max_size=16)) + data[position:]
     elif kind == "delete":
-        out = data[:position] + data[position + draw(st.integers(1, 16)):]
+        out = data[:position] + data[position + draw(st.integers(1, 16)) :]
     else:
         out = data[:position]
     if out == data:
@@ -138,7 +149,7 @@ def _fuzz_unverified_csv_raises_only_article_data_errors(workdir: Path, data: st
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=8,
 )
@@ -241,15 +252,34 @@ def test_fuzz_resource_names_are_data(workdir: Path) -> None:
     ran_distinct("resource name")
 
 
-constraint_values = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
-                              st.text(max_size=12), st.lists(st.text(max_size=6), max_size=4),
-                              st.sampled_from(["(?=a)", r"(a)\1", "(a", r"^(\w+\s?)+$", "[a-z]+", ".*"]))
-SCHEMA_KEYS = ["required", "unique", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum"]
+constraint_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.lists(st.text(max_size=6), max_size=4),
+    st.sampled_from(["(?=a)", r"(a)\1", "(a", r"^(\w+\s?)+$", "[a-z]+", ".*"]),
+)
+SCHEMA_KEYS = [
+    "required",
+    "unique",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+]
 
 
 @fuzz_settings("schema value")
-@given(field_index=st.integers(0, 4), key=st.sampled_from([*SCHEMA_KEYS, "type", "name", "format"]),
-       value=constraint_values)
+@given(
+    field_index=st.integers(0, 4),
+    key=st.sampled_from([*SCHEMA_KEYS, "type", "name", "format"]),
+    value=constraint_values,
+)
 def _fuzz_schema_values(workdir: Path, field_index: int, key: str, value: object) -> None:
     TRIED["schema value"].add(repr((field_index, key, value)))
     path = workdir / "schemas" / "places.schema.json"

@@ -24,7 +24,11 @@ CSV_TABLES = tuple(r["name"] for r in DESCRIPTOR["resources"] if r["format"] == 
 def swap_partner(name: str) -> str:
     """Another file of the same format, to swap with."""
     suffix = Path(FILES[name]).suffix
-    return next(n for n, p in FILES.items() if n != name and Path(p).suffix == suffix) if suffix not in (".txt", "") else "places"
+    return (
+        next(n for n, p in FILES.items() if n != name and Path(p).suffix == suffix)
+        if suffix not in (".txt", "")
+        else "places"
+    )
 
 
 def flip(path: Path) -> None:
@@ -84,7 +88,9 @@ def test_damaged_file_is_always_caught(package_copy: Path, name: str, fault: str
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 @pytest.mark.parametrize("table", CSV_TABLES)
-def test_damaged_csv_with_verify_false_still_raises_article_data_error(package_copy: Path, table: str, fault: str) -> None:
+def test_damaged_csv_with_verify_false_still_raises_article_data_error(
+    package_copy: Path, table: str, fault: str
+) -> None:
     """Skipping the hash never lets a truncated, extended or missing file through as rows."""
     target = package_copy / FILES[table]
     FAULTS[fault](package_copy, target)
@@ -104,34 +110,77 @@ def set_key(name: str, key: str, value: object) -> Callable[[dict], object]:
 
 
 BAD_DESCRIPTORS: dict[str, tuple[Callable[[Path], None], type[ad.ArticleDataError], str]] = {
-    "invalid JSON": (lambda root: (root / "datapackage.json").write_text('{"resources": [', encoding="utf-8"),
-                     ad.DescriptorError, "not valid UTF-8 JSON"),
-    "not an object": (lambda root: (root / "datapackage.json").write_text("[]"), ad.DescriptorError, "expected a JSON object"),
-    "no resources": (lambda root: write_descriptor(root, lambda d: d.pop("resources")), ad.DescriptorError, "'resources'"),
-    "missing path": (lambda root: write_descriptor(root, lambda d: resource(d, "quotes").pop("path")),
-                     ad.DescriptorError, "expected str 'path'"),
-    "bytes as a string": (lambda root: write_descriptor(root, set_key("quotes", "bytes", "3998")),
-                          ad.DescriptorError, "expected int 'bytes'"),
-    "unknown hash algorithm": (lambda root: write_descriptor(root, set_key("quotes", "hash", "md5:" + "0" * 32)),
-                               ad.DescriptorError, "only sha256 is accepted"),
-    "absolute path": (lambda root: write_descriptor(root, set_key("quotes", "path", str(root.parent / "secret.csv"))),
-                      ad.DescriptorError, "is absolute or a URL"),
-    "dot-dot path": (lambda root: write_descriptor(root, set_key("quotes", "path", "data/../../secret.csv")),
-                     ad.DescriptorError, "contains '..'"),
-    "URL path": (lambda root: write_descriptor(root, set_key("quotes", "path", "https://example.invalid/quotes.csv")),
-                 ad.DescriptorError, "is absolute or a URL"),
-    "NUL in path": (lambda root: write_descriptor(root, set_key("quotes", "path", "data/quotes.csv\x00.txt")),
-                    ad.DescriptorError, "NUL byte"),
-    "schema outside the root": (lambda root: write_descriptor(root, set_key("quotes", "schema", "../secret.csv")),
-                                ad.DescriptorError, "contains '..'"),
-    "absolute schema": (lambda root: write_descriptor(root, set_key("quotes", "schema", str(root.parent / "secret.csv"))),
-                        ad.DescriptorError, "is absolute or a URL"),
+    "invalid JSON": (
+        lambda root: (root / "datapackage.json").write_text('{"resources": [', encoding="utf-8"),
+        ad.DescriptorError,
+        "not valid UTF-8 JSON",
+    ),
+    "not an object": (
+        lambda root: (root / "datapackage.json").write_text("[]"),
+        ad.DescriptorError,
+        "expected a JSON object",
+    ),
+    "no resources": (
+        lambda root: write_descriptor(root, lambda d: d.pop("resources")),
+        ad.DescriptorError,
+        "'resources'",
+    ),
+    "missing path": (
+        lambda root: write_descriptor(root, lambda d: resource(d, "quotes").pop("path")),
+        ad.DescriptorError,
+        "expected str 'path'",
+    ),
+    "bytes as a string": (
+        lambda root: write_descriptor(root, set_key("quotes", "bytes", "3998")),
+        ad.DescriptorError,
+        "expected int 'bytes'",
+    ),
+    "unknown hash algorithm": (
+        lambda root: write_descriptor(root, set_key("quotes", "hash", "md5:" + "0" * 32)),
+        ad.DescriptorError,
+        "only sha256 is accepted",
+    ),
+    "absolute path": (
+        lambda root: write_descriptor(root, set_key("quotes", "path", str(root.parent / "secret.csv"))),
+        ad.DescriptorError,
+        "is absolute or a URL",
+    ),
+    "dot-dot path": (
+        lambda root: write_descriptor(root, set_key("quotes", "path", "data/../../secret.csv")),
+        ad.DescriptorError,
+        "contains '..'",
+    ),
+    "URL path": (
+        lambda root: write_descriptor(root, set_key("quotes", "path", "https://example.invalid/quotes.csv")),
+        ad.DescriptorError,
+        "is absolute or a URL",
+    ),
+    "NUL in path": (
+        lambda root: write_descriptor(root, set_key("quotes", "path", "data/quotes.csv\x00.txt")),
+        ad.DescriptorError,
+        "NUL byte",
+    ),
+    "schema outside the root": (
+        lambda root: write_descriptor(root, set_key("quotes", "schema", "../secret.csv")),
+        ad.DescriptorError,
+        "contains '..'",
+    ),
+    "absolute schema": (
+        lambda root: write_descriptor(root, set_key("quotes", "schema", str(root.parent / "secret.csv"))),
+        ad.DescriptorError,
+        "is absolute or a URL",
+    ),
     "schema not JSON": (lambda root: write_schema(root, b"{fields"), ad.DescriptorError, "not valid UTF-8 JSON"),
     "schema with unknown type": (
         lambda root: write_schema(root, b'{"fields": [{"name": "x", "type": "geojson"}]}'),
-        ad.DescriptorError, "must have a 'type' among"),
-    "duplicate resource": (lambda root: write_descriptor(root, lambda d: d["resources"].append(dict(resource(d, "quotes")))),
-                           ad.DescriptorError, "duplicate resource name 'quotes'"),
+        ad.DescriptorError,
+        "must have a 'type' among",
+    ),
+    "duplicate resource": (
+        lambda root: write_descriptor(root, lambda d: d["resources"].append(dict(resource(d, "quotes")))),
+        ad.DescriptorError,
+        "duplicate resource name 'quotes'",
+    ),
     "symlink out of the root": (lambda root: symlink_out(root), ad.DescriptorError, "symlink out of the package"),
 }
 
@@ -162,8 +211,12 @@ def test_untrusted_descriptor_gets_a_clear_error(hostile_copy: Path, case: str) 
     """Each broken or unsafe descriptor raises the named ArticleDataError from every entry point."""
     damage, error, message = BAD_DESCRIPTORS[case]
     damage(hostile_copy)
-    for call in (lambda p: p.export("quotes", "csv"), lambda p: p.load("quotes"), lambda p: p.load_all(),
-                 lambda p: p.schema("quotes")):
+    for call in (
+        lambda p: p.export("quotes", "csv"),
+        lambda p: p.load("quotes"),
+        lambda p: p.load_all(),
+        lambda p: p.schema("quotes"),
+    ):
         with pytest.raises(error, match=message):
             call(ad.Package(hostile_copy))
     with pytest.raises(ad.ValidationError, match=message):
@@ -203,8 +256,9 @@ AUDIT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("case", ["absolute path", "dot-dot path", "schema outside the root", "absolute schema",
-                                  "symlink out of the root"])
+@pytest.mark.parametrize(
+    "case", ["absolute path", "dot-dot path", "schema outside the root", "absolute schema", "symlink out of the root"]
+)
 def test_nothing_outside_the_root_is_ever_opened(hostile_copy: Path, tmp_path: Path, case: str) -> None:
     """An audit hook sees every file the library opens: none lies outside the package root."""
     BAD_DESCRIPTORS[case][0](hostile_copy)
@@ -219,8 +273,9 @@ def test_nothing_outside_the_root_is_ever_opened(hostile_copy: Path, tmp_path: P
     assert any(p.is_relative_to(real_root) for p in opened)  # the hook did see the library at work
 
 
-def test_failed_export_leaves_the_existing_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_export_leaves_the_existing_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An export whose disk fills up halfway exits 1 naming the file; the previous file is untouched, no temporary left."""
     output = tmp_path / "quotes.csv"
     output.write_text("previous export\n")

@@ -18,15 +18,19 @@ def test_import_loads_no_heavy_library() -> None:
 
 def test_first_load_brings_pandas_in() -> None:
     """The first load() imports pandas and pyarrow, and returns a DataFrame."""
-    code = ("import sys, article_data as ad; f = ad.load('places'); "
-            "print(type(f).__name__, 'pandas' in sys.modules, 'pyarrow' in sys.modules)")
+    code = (
+        "import sys, article_data as ad; f = ad.load('places'); "
+        "print(type(f).__name__, 'pandas' in sys.modules, 'pyarrow' in sys.modules)"
+    )
     assert run(BIN / "python", "-c", code, check=True).stdout.split() == ["DataFrame", "True", "True"]
 
 
 def test_every_public_function_has_type_hints_that_resolve_at_run_time() -> None:
     """typing.get_type_hints works on each public function of article_data (the lazy names resolve on demand)."""
-    code = ("import inspect, typing, article_data as ad\n"
-            "names = [n for n in ad.__all__ if inspect.isfunction(getattr(ad, n))]\n"
-            "print(len(names), all(typing.get_type_hints(getattr(ad, n)) for n in names))")
+    code = (
+        "import inspect, typing, article_data as ad\n"
+        "names = [n for n in ad.__all__ if inspect.isroutine(getattr(ad, n))]\n"
+        "print(len(names), all(typing.get_type_hints(getattr(ad, n)) for n in names))"
+    )
     count, ok = run(BIN / "python", "-c", code, check=True).stdout.split()
     assert int(count) >= 14 and ok == "True"

@@ -40,9 +40,8 @@ def test_export_protects_every_formula_cell_even_after_a_carriage_return(package
     """Exported CSV: each cell a spreadsheet would run starts with ', and no row splits at a CR."""
     import csv
 
-
     people = ad.Package(package_copy).load("people")
-    for i, value in enumerate(FORMULAS[:len(people)]):
+    for i, value in enumerate(FORMULAS[: len(people)]):
         people.loc[i, "description"] = value
     replace_table(package_copy, "people", people)
     output = tmp_path / "people.csv"
@@ -67,8 +66,10 @@ BAD_TARGETS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "missing folder": (lambda tmp: tmp / "no" / "such" / "q.csv", "does not exist; create it first"),
     "existing folder": (lambda tmp: (tmp / "dir.csv").mkdir() or tmp / "dir.csv", "is a folder; refused"),
     "FIFO": (lambda tmp: os.mkfifo(tmp / "fifo.csv") or tmp / "fifo.csv", "is not a regular file; refused"),
-    "device": (lambda tmp: os.mknod(tmp / "null.csv", stat.S_IFCHR | 0o666, os.makedev(1, 3)) or tmp / "null.csv",
-               "is not a regular file; refused"),
+    "device": (
+        lambda tmp: os.mknod(tmp / "null.csv", stat.S_IFCHR | 0o666, os.makedev(1, 3)) or tmp / "null.csv",
+        "is not a regular file; refused",
+    ),
     "read-only folder": (lambda tmp: (tmp / "ro").mkdir(mode=0o500) or tmp / "ro" / "q.csv", "cannot be written"),
 }
 
@@ -87,7 +88,9 @@ def test_a_bad_output_target_is_one_line_naming_the_path(tmp_path: Path, case: s
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1 and str(target) in lines[0] and message in lines[0], result.stderr
     after = target.lstat() if target.exists() else None
-    assert (before is None and after is None) or (before and after and stat.S_IFMT(before.st_mode) == stat.S_IFMT(after.st_mode))
+    assert (before is None and after is None) or (
+        before and after and stat.S_IFMT(before.st_mode) == stat.S_IFMT(after.st_mode)
+    )
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])

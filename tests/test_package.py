@@ -29,36 +29,115 @@ def C(*categories: str) -> pd.CategoricalDtype:
 SPAN = {"char_start": I, "char_end": I, "text": S}
 #: The promised dtype of every column (README, "Types"); a change here is a breaking change.
 DTYPES: dict[str, dict[str, object]] = {
-    "paragraphs": {"paragraph_id": S, "position": I, "line_number": I,
-                   "kind": C("headline", "image_caption", "body", "related_link", "byline", "footer"), **SPAN},
-    "quotes": {"quote_id": S, "paragraph_id": S, **SPAN,
-               "quote_type": C("direct", "partial", "unmarked", "indirect", "name", "scare"),
-               "is_speech": B, "has_closing_mark": B, "speaker_person_id": S, "speaker_organization_id": S, "cue": S,
-               "lacks_closing_mark": B, "cue_altered": B},
-    "people": {"person_id": S, "name": S, "label": S, "aliases": L, "is_pseudonym": B, "description": S,
-               "age": I, "wikidata_id": S},
-    "organizations": {"organization_id": S, "name": S, "aliases": L,
-                      "kind": C("armed_forces", "military_unit", "government", "news_media", "news_agency",
-                                "photo_agency", "platform"),
-                      "description": S, "wikidata_id": S},
-    "places": {"place_id": S, "name": S, "aliases": L, "kind": C("country", "region", "city", "town", "mountain_range"),
-               "wikidata_id": S},
-    "mentions": {"mention_id": S, "paragraph_id": S, **SPAN, "person_id": S, "organization_id": S, "place_id": S,
-                 "entity_type": C("person", "organization", "place"), "mention_type": C("name", "descriptive")},
-    "figures": {"figure_id": S, "paragraph_id": S, **SPAN,
-                "kind": C("count", "ordinal", "percent", "age", "duration", "date"), "value": F, "unit": S,
-                "qualifier": C("exact", "approximate", "more_than", "at_least", "up_to"), "date": S,
-                "date_precision": C("year", "month", "day"), "subject": S},
-    "images": {"image_id": S, "paragraph_id": S, "caption": S, "caption_char_start": I, "caption_char_end": I,
-               "credit": S, "credit_char_start": I, "credit_char_end": I, "photographer_person_id": S,
-               "agency_organization_id": S, "date_taken": D, "place_id": S},
-    "defects": {"defect_id": S, "paragraph_id": S, **SPAN,
-                "kind": C("duplicated_word", "broken_grammar", "misspelling", "unpaired_quotation_mark",
-                          "missing_quotation_marks", "truncated_sentence", "inconsistent_spelling", "duplicated_line",
-                          "missing_content", "stray_text", "unclear_reference", "garbled_paraphrase",
-                          "altered_quotation", "misattributed_byline", "altered_reporting_verb", "altered_fact",
-                          "reordered_text"),
-                "correction": S, "note": S},
+    "paragraphs": {
+        "paragraph_id": S,
+        "position": I,
+        "line_number": I,
+        "kind": C("headline", "image_caption", "body", "related_link", "byline", "footer"),
+        **SPAN,
+    },
+    "quotes": {
+        "quote_id": S,
+        "paragraph_id": S,
+        **SPAN,
+        "quote_type": C("direct", "partial", "unmarked", "indirect", "name", "scare"),
+        "is_speech": B,
+        "has_closing_mark": B,
+        "speaker_person_id": S,
+        "speaker_organization_id": S,
+        "cue": S,
+        "lacks_closing_mark": B,
+        "cue_altered": B,
+    },
+    "people": {
+        "person_id": S,
+        "name": S,
+        "label": S,
+        "aliases": L,
+        "is_pseudonym": B,
+        "description": S,
+        "age": I,
+        "wikidata_id": S,
+    },
+    "organizations": {
+        "organization_id": S,
+        "name": S,
+        "aliases": L,
+        "kind": C(
+            "armed_forces", "military_unit", "government", "news_media", "news_agency", "photo_agency", "platform"
+        ),
+        "description": S,
+        "wikidata_id": S,
+    },
+    "places": {
+        "place_id": S,
+        "name": S,
+        "aliases": L,
+        "kind": C("country", "region", "city", "town", "mountain_range"),
+        "wikidata_id": S,
+    },
+    "mentions": {
+        "mention_id": S,
+        "paragraph_id": S,
+        **SPAN,
+        "person_id": S,
+        "organization_id": S,
+        "place_id": S,
+        "entity_type": C("person", "organization", "place"),
+        "mention_type": C("name", "descriptive"),
+    },
+    "figures": {
+        "figure_id": S,
+        "paragraph_id": S,
+        **SPAN,
+        "kind": C("count", "ordinal", "percent", "age", "duration", "date"),
+        "value": F,
+        "unit": S,
+        "qualifier": C("exact", "approximate", "more_than", "at_least", "up_to"),
+        "date": S,
+        "date_precision": C("year", "month", "day"),
+        "subject": S,
+    },
+    "images": {
+        "image_id": S,
+        "paragraph_id": S,
+        "caption": S,
+        "caption_char_start": I,
+        "caption_char_end": I,
+        "credit": S,
+        "credit_char_start": I,
+        "credit_char_end": I,
+        "photographer_person_id": S,
+        "agency_organization_id": S,
+        "date_taken": D,
+        "place_id": S,
+    },
+    "defects": {
+        "defect_id": S,
+        "paragraph_id": S,
+        **SPAN,
+        "kind": C(
+            "duplicated_word",
+            "broken_grammar",
+            "misspelling",
+            "unpaired_quotation_mark",
+            "missing_quotation_marks",
+            "truncated_sentence",
+            "inconsistent_spelling",
+            "duplicated_line",
+            "missing_content",
+            "stray_text",
+            "unclear_reference",
+            "garbled_paraphrase",
+            "altered_quotation",
+            "misattributed_byline",
+            "altered_reporting_verb",
+            "altered_fact",
+            "reordered_text",
+        ),
+        "correction": S,
+        "note": S,
+    },
 }
 
 
@@ -114,7 +193,7 @@ def test_spans_slice_the_article_text() -> None:
     article = ad.article_text()
     for table in ("paragraphs", "quotes", "mentions", "figures", "defects"):
         for row in ad.load(table).itertuples():
-            assert article[row.char_start:row.char_end] == row.text, (table, row[1])
+            assert article[row.char_start : row.char_end] == row.text, (table, row[1])
 
 
 def test_unknown_table_lists_the_valid_names() -> None:
@@ -200,3 +279,38 @@ def test_symlinked_data_file_out_of_the_root_is_refused(package_copy: Path, tmp_
     os.symlink(outside, package_copy / "data" / "places.csv")
     with pytest.raises(ad.DescriptorError, match="symlink out of the package"):
         ad.Package(package_copy).load("places", format="csv")
+
+
+def test_the_module_level_shortcuts_are_the_bundled_package_s_methods() -> None:
+    """`ad.load` and the rest are `ad.Package()`'s methods, generated, never restated: same function, same
+    signature (without self), same docstring; mypy's view of them (the TYPE_CHECKING block) lists the same names.
+    """
+    import ast
+    import inspect
+
+    from article_data import _ON_BUNDLED
+
+    for name in _ON_BUNDLED:
+        method = getattr(ad.Package, name)
+        shortcut = getattr(ad, name)
+        assert name in ad.__all__ and shortcut.__func__ is method, name
+        assert shortcut.__self__.root == ad.Package().root, name
+        assert inspect.signature(shortcut) == inspect.signature(ad.Package().__getattribute__(name)), name
+        assert shortcut.__doc__ == method.__doc__, name
+    tree = ast.parse(Path(ad.__file__).read_text(encoding="utf-8"))
+    typed = [
+        node.targets[0].id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Attribute)
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "_bundled_copy"
+        and isinstance(node.targets[0], ast.Name)
+    ]
+    assert typed == list(_ON_BUNDLED)
+    hand_written = [
+        n.name
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef) and n.name in vars(ad.Package) and not n.name.startswith("_")
+    ]
+    assert hand_written == [], f"{hand_written} restate Package's methods by hand: add them to _ON_BUNDLED instead"

@@ -19,12 +19,14 @@ from helpers import ROOT
 
 
 def sample_table(rows: int) -> pa.Table:
-    return pa.table({
-        "id": [f"row-{i}" for i in range(rows)],
-        "kind": [("a", "b", None)[i % 3] for i in range(rows)],
-        "count": pa.array([i if i % 5 else None for i in range(rows)], pa.int64()),
-        "items": pa.array([[f"x{i}"] * (i % 4) if i % 7 else None for i in range(rows)], pa.list_(pa.string())),
-    })
+    return pa.table(
+        {
+            "id": [f"row-{i}" for i in range(rows)],
+            "kind": [("a", "b", None)[i % 3] for i in range(rows)],
+            "count": pa.array([i if i % 5 else None for i in range(rows)], pa.int64()),
+            "items": pa.array([[f"x{i}"] * (i % 4) if i % 7 else None for i in range(rows)], pa.list_(pa.string())),
+        }
+    )
 
 
 WRITERS = {
@@ -32,7 +34,10 @@ WRITERS = {
     "plain, uncompressed": {"use_dictionary": False, "compression": "none"},
     "data pages v2, zstd": {"data_page_version": "2.0", "compression": "zstd"},
     "small pages and groups": {"data_page_size": 256, "row_group_size": 700, "compression": "snappy"},
-    "delta strings": {"use_dictionary": False, "column_encoding": {"id": "DELTA_BYTE_ARRAY", "kind": "DELTA_BYTE_ARRAY"}},
+    "delta strings": {
+        "use_dictionary": False,
+        "column_encoding": {"id": "DELTA_BYTE_ARRAY", "kind": "DELTA_BYTE_ARRAY"},
+    },
     "page checksums, no statistics": {"write_page_checksum": True, "write_statistics": False},
 }
 
@@ -47,8 +52,9 @@ def check_against_metadata(data: bytes) -> None:
     """Per column: page bytes within the footer's sizes, a value per row, dictionary and delta pages as declared."""
     metadata = pq.ParquetFile(io.BytesIO(data)).metadata
     pages = column_pages(data, metadata)
-    chunks = [metadata.row_group(g).column(c) for g in range(metadata.num_row_groups)
-              for c in range(metadata.num_columns)]
+    chunks = [
+        metadata.row_group(g).column(c) for g in range(metadata.num_row_groups) for c in range(metadata.num_columns)
+    ]
     for path, column in pages.items():
         mine = [chunk for chunk in chunks if chunk.path_in_schema == path]
         headers = sum(chunk.total_uncompressed_size for chunk in mine)
@@ -75,8 +81,11 @@ def test_the_walker_reads_every_published_file_and_only_enums_amplify(table: str
     check_against_metadata(data)
     fields = json.loads((ROOT / "schemas" / f"{table}.schema.json").read_text(encoding="utf-8"))["fields"]
     enums = {f["name"] for f in fields if enum_of(f) is not None}
-    amplifying = {path for path, column in column_pages(data, pq.ParquetFile(io.BytesIO(data)).metadata).items()
-                  if column.amplifies}
+    amplifying = {
+        path
+        for path, column in column_pages(data, pq.ParquetFile(io.BytesIO(data)).metadata).items()
+        if column.amplifies
+    }
     assert amplifying == enums
 
 
@@ -138,17 +147,17 @@ def test_a_chunk_declared_outside_the_file_is_refused() -> None:
     data = written(sample_table(50), compression="none")
     metadata = pq.ParquetFile(io.BytesIO(data)).metadata
     with pytest.raises(ValueError, match="outside the file"):
-        column_pages(data[:first_page(data) + 4], metadata)
+        column_pages(data[: first_page(data) + 4], metadata)
 
 
 def with_created_by(data: bytes, created_by: str) -> bytes:
     """The file with the footer's ``created_by`` replaced by a string of the same length."""
     old = pq.ParquetFile(io.BytesIO(data)).metadata.created_by.encode()
-    new = created_by.encode().ljust(len(old))[:len(old)]
+    new = created_by.encode().ljust(len(old))[: len(old)]
     length = struct.unpack("<I", data[-8:-4])[0]
-    footer = data[-8 - length:-8]
+    footer = data[-8 - length : -8]
     assert footer.count(old) == 1
-    return data[:-8 - length] + footer.replace(old, new) + data[-8:]
+    return data[: -8 - length] + footer.replace(old, new) + data[-8:]
 
 
 @pytest.mark.parametrize(("writer", "refused"), list(CREATED_BY.items()))
@@ -167,11 +176,13 @@ def test_a_row_group_whose_pages_hold_other_row_counts_is_refused() -> None:
     """A footer patched to 41 rows over pages holding 40 values (what silently dropped rows) is refused, naming the column."""
     data = written(sample_table(40))
     length = struct.unpack("<I", data[-8:-4])[0]
-    footer = data[-8 - length:-8]
+    footer = data[-8 - length : -8]
     # num_rows of the file and of the row group are i64 fields: zigzag varint 40 -> 0x50, 41 -> 0x52.
     patched = footer.replace(b"\x16\x50", b"\x16\x52")
     assert patched != footer
-    metadata = pq.ParquetFile(io.BytesIO(data[:-8 - length] + patched + struct.pack("<I", len(patched)) + b"PAR1")).metadata
+    metadata = pq.ParquetFile(
+        io.BytesIO(data[: -8 - length] + patched + struct.pack("<I", len(patched)) + b"PAR1")
+    ).metadata
     assert metadata.row_group(0).num_rows == 41
     with pytest.raises(ValueError, match="holds 40 values in row group 0, whose footer declares 41 rows"):
         column_pages(data, metadata)
@@ -217,9 +228,18 @@ def test_a_header_with_two_sub_headers_counts_the_one_its_type_selects(page_type
     """A data page header that also carries a dictionary sub-header: the values are the data page's, as a reader
     decodes them (a last-wins merge saw 1 value where Arrow decodes 200 million).
     """
-    header = (compact_i32(1, page_type) + compact_i32(1, 10) + compact_i32(1, 10)
-              + bytes([2 << 4 | 12]) + compact_i32(1, 200_000_000) + b"\0"      # field 5: data_page_header
-              + bytes([2 << 4 | 12]) + compact_i32(1, 1) + b"\0" + b"\0")      # field 7: dictionary_page_header
+    header = (
+        compact_i32(1, page_type)
+        + compact_i32(1, 10)
+        + compact_i32(1, 10)
+        + bytes([2 << 4 | 12])
+        + compact_i32(1, 200_000_000)
+        + b"\0"  # field 5: data_page_header
+        + bytes([2 << 4 | 12])
+        + compact_i32(1, 1)
+        + b"\0"
+        + b"\0"
+    )  # field 7: dictionary_page_header
     assert _page_header(_Reader(header, 0, len(header)))["values"] == values
 
 

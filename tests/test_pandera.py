@@ -30,8 +30,14 @@ def test_pandera_schema_agrees_with_the_table_schema_field_by_field(table: str) 
     schema = ad.schema(table)
     assert list(schema.columns) == [f["name"] for f in source["fields"]]
     assert schema.strict is True and schema.ordered is True
-    expected_checks = {"enum": "isin", "pattern": "pattern", "minimum": "greater_than_or_equal_to",
-                       "maximum": "less_than_or_equal_to", "minLength": "str_length", "maxLength": "str_length"}
+    expected_checks = {
+        "enum": "isin",
+        "pattern": "pattern",
+        "minimum": "greater_than_or_equal_to",
+        "maximum": "less_than_or_equal_to",
+        "minLength": "str_length",
+        "maxLength": "str_length",
+    }
     list_check = {"array_items"}  # an array field: non-empty lists of non-empty strings
     for field in source["fields"]:
         column = schema.columns[field["name"]]

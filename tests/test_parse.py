@@ -16,8 +16,11 @@ from article_data._tableschema import TableSchema, check_table_schema
 from article_data._types import arrow_schema
 from helpers import ROOT
 
-TABLES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
-          if r.get("format") == "csv" and r.get("schema")]
+TABLES = [
+    r["name"]
+    for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
+    if r.get("format") == "csv" and r.get("schema")
+]
 
 
 def published_schema(table: str) -> TableSchema:
@@ -57,9 +60,15 @@ def test_parse_table_csv_and_parquet_give_identical_typed_tables(table: str) -> 
 
 def test_parse_table_gives_the_schema_types_to_every_column() -> None:
     """Table Schema string, integer, number, boolean and date become Arrow string, int64, float64, bool and date32."""
-    schema = small_schema([{"name": "s", "type": "string"}, {"name": "i", "type": "integer"},
-                           {"name": "f", "type": "number"}, {"name": "b", "type": "boolean"},
-                           {"name": "d", "type": "date"}])
+    schema = small_schema(
+        [
+            {"name": "s", "type": "string"},
+            {"name": "i", "type": "integer"},
+            {"name": "f", "type": "number"},
+            {"name": "b", "type": "boolean"},
+            {"name": "d", "type": "date"},
+        ]
+    )
     table = parse_table(b"s,i,f,b,d\nx,1,2,true,2022-04-08\n", "csv", schema)
     assert [f.type for f in table.schema] == [pa.string(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()]
     assert table.to_pylist()[0]["f"] == 2.0 and isinstance(table.to_pylist()[0]["f"], float)
@@ -67,8 +76,14 @@ def test_parse_table_gives_the_schema_types_to_every_column() -> None:
 
 def test_parse_table_reads_csv_true_false_and_empty_cells_as_null() -> None:
     """In CSV "true"/"false" are booleans and an empty cell is null in every type of column."""
-    schema = small_schema([{"name": "s", "type": "string"}, {"name": "b", "type": "boolean"},
-                           {"name": "i", "type": "integer"}, {"name": "d", "type": "date"}])
+    schema = small_schema(
+        [
+            {"name": "s", "type": "string"},
+            {"name": "b", "type": "boolean"},
+            {"name": "i", "type": "integer"},
+            {"name": "d", "type": "date"},
+        ]
+    )
     table = parse_table(b"s,b,i,d\nx,true,1,2022-04-08\n,false,,\n", "csv", schema)
     assert table.to_pylist() == [
         {"s": "x", "b": True, "i": 1, "d": dt.date(2022, 4, 8)},
@@ -93,8 +108,9 @@ def test_parse_table_keeps_line_breaks_inside_quoted_csv_cells() -> None:
 
 def test_parse_table_refuses_a_null_in_a_required_column() -> None:
     """An empty cell in a required column cannot become the schema's non-nullable column."""
-    schema = small_schema([{"name": "s", "type": "string", "constraints": {"required": True}},
-                           {"name": "t", "type": "integer"}])
+    schema = small_schema(
+        [{"name": "s", "type": "string", "constraints": {"required": True}}, {"name": "t", "type": "integer"}]
+    )
     assert parse_table(b"s,t\nx,1\n", "csv", schema).schema.field("s").nullable is False
     with pytest.raises(ValueError, match="'s' with null values to non-nullable"):
         parse_table(b"s,t\n,1\n", "csv", schema)
@@ -123,8 +139,12 @@ def test_parse_table_refuses_columns_that_differ_from_the_schema(change: str, fm
     schema = published_schema("paragraphs")
     published = parse_table((ROOT / "data" / "paragraphs.csv").read_bytes(), "csv", schema)
     columns = COLUMN_CHANGES[change]
-    changed = pa.table({c: (published.column(c) if c in published.column_names else pa.array(["x"] * published.num_rows))
-                        for c in columns})
+    changed = pa.table(
+        {
+            c: (published.column(c) if c in published.column_names else pa.array(["x"] * published.num_rows))
+            for c in columns
+        }
+    )
     if fmt == "csv":
         import pyarrow.csv as pacsv
 

@@ -29,8 +29,11 @@ from helpers import (
     run,
 )
 
-TABLES = tuple(r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
-               if r.get("format") == "csv" and r.get("schema"))
+TABLES = tuple(
+    r["name"]
+    for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
+    if r.get("format") == "csv" and r.get("schema")
+)
 
 
 def reader_of(root: Path) -> Reader:
@@ -67,7 +70,10 @@ def test_reader_resource_finds_each_table_in_each_format(fmt: str) -> None:
     for table in TABLES:
         found = reader.resource(table, fmt)
         assert (found.name, found.format, found.path) == (
-            table if fmt == "csv" else f"{table}_{fmt}", fmt, f"data/{table}.{fmt}")
+            table if fmt == "csv" else f"{table}_{fmt}",
+            fmt,
+            f"data/{table}.{fmt}",
+        )
 
 
 def test_reader_resource_defaults_to_csv() -> None:

@@ -25,7 +25,7 @@ SECTION = README.split("## SQL, and beyond one machine")[1].split("\n## ")[0]
 #: The README's calls, per engine, over an export in ./versions (the table: quotes).
 ENGINE_CALLS = {
     "duckdb": "duckdb.sql(\"SELECT * FROM read_parquet('versions/quotes/*/*.parquet', "
-              'hive_partitioning = true, union_by_name = true)")',
+    'hive_partitioning = true, union_by_name = true)")',
     "polars": 'polars.scan_parquet("versions/quotes/**/*.parquet", hive_partitioning=True)',
     "dask": 'dask.dataframe.read_parquet("versions/quotes")',
     "pandas": 'pandas.read_parquet("versions/quotes")',
@@ -88,19 +88,32 @@ def test_the_export_has_one_partition_per_version_per_table(exported: Path) -> N
 
 def test_union_fields_keep_every_column_and_widen_changed_types() -> None:
     """The union keeps the newest order, appends removed columns, merges enums and widens a changed type."""
-    old = {"fields": [{"name": "a", "type": "integer", "constraints": {"required": True}},
-                      {"name": "gone", "type": "string"}, {"name": "k", "type": "string", "constraints": {"enum": ["x"]}}]}
-    new = {"fields": [{"name": "k", "type": "string", "constraints": {"enum": ["y", "x"]}},
-                      {"name": "a", "type": "number"}]}
+    old = {
+        "fields": [
+            {"name": "a", "type": "integer", "constraints": {"required": True}},
+            {"name": "gone", "type": "string"},
+            {"name": "k", "type": "string", "constraints": {"enum": ["x"]}},
+        ]
+    }
+    new = {
+        "fields": [
+            {"name": "k", "type": "string", "constraints": {"enum": ["y", "x"]}},
+            {"name": "a", "type": "number"},
+        ]
+    }
     merged = union_fields([old, new])
-    assert [(f["name"], f["type"], enum_of(f)) for f in merged] == [("k", "string", ["y", "x"]), ("a", "number", None),
-                                                                     ("gone", "string", None)]
+    assert [(f["name"], f["type"], enum_of(f)) for f in merged] == [
+        ("k", "string", ["y", "x"]),
+        ("a", "number", None),
+        ("gone", "string", None),
+    ]
     assert not any(f.get("constraints", {}).get("required") for f in merged)
 
 
 @pytest.mark.parametrize("table", ad.TABLES)
-def test_pandas_reads_every_version_with_the_loader_s_types_and_values(exported: Path, table: str,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pandas_reads_every_version_with_the_loader_s_types_and_values(
+    exported: Path, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pandas.read_parquet of a table folder: every column of every version, ad.load's dtypes, each version's rows."""
     monkeypatch.chdir(exported)
     frame = eval(ENGINE_CALLS["pandas"].replace("quotes", table), {"pandas": pd})  # noqa: S307 (the README's call)
@@ -126,7 +139,9 @@ def test_duckdb_reads_every_column_of_every_version(exported: Path, monkeypatch:
     relation = eval(ENGINE_CALLS["duckdb"], {"duckdb": duckdb})  # noqa: S307
     fields = expected_fields("quotes")
     assert dict(zip(relation.columns, map(str, relation.types))) == {
-        **{f["name"]: DUCKDB[f["type"]] for f in fields}, "version": "VARCHAR"}
+        **{f["name"]: DUCKDB[f["type"]] for f in fields},
+        "version": "VARCHAR",
+    }
     counts = dict(duckdb.sql("SELECT version, count(lacks_closing_mark) FROM relation GROUP BY version").fetchall())
     assert counts["1.0.0"] == 0 and counts["1.1.0"] == len(ad.Package.release("1.1.0").load("quotes"))
 
@@ -139,7 +154,9 @@ def test_polars_reads_every_column_with_its_type(exported: Path, monkeypatch: py
     frame = eval(ENGINE_CALLS["polars"], {"polars": polars}).collect()  # noqa: S307
     fields = expected_fields("quotes")
     assert {k: str(v) for k, v in frame.schema.items()} == {
-        **{f["name"]: "Categorical" if enum_of(f) else POLARS[f["type"]] for f in fields}, "version": "String"}
+        **{f["name"]: "Categorical" if enum_of(f) else POLARS[f["type"]] for f in fields},
+        "version": "String",
+    }
     assert sorted(frame["version"].unique().to_list()) == sorted(p.version for p in packages())
     assert set(frame["quote_type"].drop_nulls().to_list()) <= set(enum_of(fields[5]) or [])
 
@@ -208,5 +225,6 @@ def test_an_unreleased_current_package_is_exported_as_its_own_version(tmp_path: 
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     result = run(BIN / "article-data", "--root", copy, "releases", "--export", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out" / "places").iterdir()) == \
-        sorted(f"version={v}" for v in [*(r.version for r in ad.releases()), "9.0.0"])
+    assert sorted(p.name for p in (tmp_path / "out" / "places").iterdir()) == sorted(
+        f"version={v}" for v in [*(r.version for r in ad.releases()), "9.0.0"]
+    )

@@ -79,6 +79,7 @@ def test_cli_releases_lists_version_date_and_sha256() -> None:
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_cli_release_option_reads_that_release(where: str) -> None:
     """`--release 1.0.0`, before or after the command, makes info, schema and export read release 1.0.0."""
+
     def with_release(*args: str) -> tuple[int, str, str]:
         return cli("--release", "1.0.0", *args) if where == "before" else cli(*args, "--release", "1.0.0")
 

@@ -52,30 +52,39 @@ def section_tests(module: object, heading: str) -> int:
 EXPECTED = {
     "a missing file — in each of the": lambda: number(len(test_hostile.FILES) * (len(test_hostile.FAULTS) + 1)),
     "with `load(verify=False)` on each CSV": lambda: number(len(test_hostile.CSV_TABLES) * len(test_hostile.FAULTS)),
-    "every single-byte flip of": lambda: " / ".join(number((ROOT / "data" / f"places.{f}").stat().st_size)
-                                                    for f in ("parquet", "csv")),
+    "every single-byte flip of": lambda: " / ".join(
+        number((ROOT / "data" / f"places.{f}").stat().st_size) for f in ("parquet", "csv")
+    ),
     "hostile zips: a member declaring": lambda: f"5 × {test_untrusted.SETTINGS.max_examples}",
     "random header mutations of the 1.1.0 zip": lambda: number(test_untrusted.MUTATIONS),
-    "Parquet with its hash declared": lambda: (f"{section_tests(test_untrusted, 'Parquet whose hash matches')} × "
-                                               f"{test_untrusted.SETTINGS.max_examples}"),
-    "Parquet page headers set at random": lambda: (f"{test_pages.GARBLED} + {len(test_pages.CUTS) + len(test_pages.CREATED_BY) + test_pages.SINGLE_CASES}"),
+    "Parquet with its hash declared": lambda: (
+        f"{section_tests(test_untrusted, 'Parquet whose hash matches')} × {test_untrusted.SETTINGS.max_examples}"
+    ),
+    "Parquet page headers set at random": lambda: (
+        f"{test_pages.GARBLED} + {len(test_pages.CUTS) + len(test_pages.CREATED_BY) + test_pages.SINGLE_CASES}"
+    ),
     "copies breaking the contract": lambda: number(len(test_untrusted.STRUCTURE)),
     "nested quotations (30 to 1,500 deep)": lambda: f"{test_untrusted.SETTINGS.max_examples} / 4",
     "a copy claiming 1.1.0 with a rehashed edit": lambda: f"1 / {2 * len(test_untrusted.KEPT)}",
-    "hidden characters (newlines, C1": lambda: (f"{test_untrusted.SETTINGS.max_examples} / "
-                                                f"{test_untrusted.SETTINGS.max_examples}"),
+    "hidden characters (newlines, C1": lambda: (
+        f"{test_untrusted.SETTINGS.max_examples} / {test_untrusted.SETTINGS.max_examples}"
+    ),
     "hypothesis: random flips": lambda: number(test_fuzz.EXAMPLES["data file, verify=True"]),
     "hypothesis: the same mutations of a CSV": lambda: number(test_fuzz.EXAMPLES["CSV file, verify=False"]),
     "hypothesis: `datapackage.json`": lambda: number(test_fuzz.EXAMPLES["descriptor"]),
-    "hypothesis: random resource names": lambda: (f"{test_fuzz.EXAMPLES['resource name']} / "
-                                                   f"{test_fuzz.EXAMPLES['schema value']}"),
+    "hypothesis: random resource names": lambda: (
+        f"{test_fuzz.EXAMPLES['resource name']} / {test_fuzz.EXAMPLES['schema value']}"
+    ),
     "hand-made hostile descriptors": lambda: f"{len(test_hostile.BAD_DESCRIPTORS)} × 6 entry points",
-    "resource names that are SQL": lambda: (f"{len(test_descriptor.HOSTILE_RESOURCE_NAMES)} / "
-                                            f"{len(test_sql.LEGAL_NAMES)}"),
+    "resource names that are SQL": lambda: (
+        f"{len(test_descriptor.HOSTILE_RESOURCE_NAMES)} / {len(test_sql.LEGAL_NAMES)}"
+    ),
     "field names that are SQL": lambda: number(len(test_tableschema.HOSTILE_FIELD_NAMES)),
     "control characters": lambda: number(len(test_cli.TERMINAL_ATTACKS)),
     "the files changed after `connect()`": lambda: f"{len(test_sql.AFTER_CONNECT)} / {len(test_sql.GLOB_FOLDERS)}",
-    "a FIFO, a device, a folder, a socket": lambda: number(len(test_files.NOT_REGULAR) * len(test_files.REPLACED_FILES)),
+    "a FIFO, a device, a folder, a socket": lambda: number(
+        len(test_files.NOT_REGULAR) * len(test_files.REPLACED_FILES)
+    ),
     "a symlink or a symlinked folder": lambda: f"2 / {len(test_files.OPENED_ONCE)}",
     "hostile Table Schema values": lambda: number(len(test_tableschema.BAD_SCHEMA_VALUES)),
     "catastrophic-backtracking patterns": lambda: number(len(test_tableschema.CATASTROPHIC)),
@@ -106,6 +115,6 @@ def test_every_reliability_row_is_checked() -> None:
 
 
 def test_the_files_count_in_the_first_row_is_the_descriptor_s() -> None:
-    """"in each of the N files" names as many files as the descriptor lists."""
+    """The phrase "in each of the N files" names as many files as the descriptor lists."""
     first = next(r for r in rows() if "in each of the" in r)
     assert re.search(r"each of the (\d+) files", first)[1] == str(len(test_hostile.FILES))  # type: ignore[index]

@@ -107,8 +107,16 @@ def test_dom_has_legend(browser_dom: Dom) -> None:
     ids = browser_dom.by_id()
     assert "legend" in ids
     samples = [e.classes() for e in browser_dom.elements if e.inside(id="legend")]
-    for needed in ({"q", "q-speech"}, {"q", "q-reported"}, {"q", "q-plain"}, {"m", "m-name"}, {"m", "m-descriptive"},
-                   {"f", "f-number"}, {"f", "f-date"}, {"d"}):
+    for needed in (
+        {"q", "q-speech"},
+        {"q", "q-reported"},
+        {"q", "q-plain"},
+        {"m", "m-name"},
+        {"m", "m-descriptive"},
+        {"f", "f-number"},
+        {"f", "f-date"},
+        {"d"},
+    ):
         assert any(needed <= classes for classes in samples), needed
 
 
@@ -130,7 +138,9 @@ def test_layout_stacks_panel_below_text_on_phone(chromium: Path, page_html: str,
     assert boxes["font-size"] >= 16 and boxes["line-height"] >= 1.5 * boxes["font-size"]
 
 
-def test_script_highlights_quote_and_explains_tap(chromium: Path, page_html: str, tables: ad.Tables, tmp_path: Path) -> None:
+def test_script_highlights_quote_and_explains_tap(
+    chromium: Path, page_html: str, tables: ad.Tables, tmp_path: Path
+) -> None:
     """Hovering a quote (q13, inside q12) lights it and its panel entry; tapping it shows speaker and type in the tip box."""
     values = probe(chromium, page_html, tmp_path, *PHONE, _BEHAVIOUR_PROBE)
     assert values["hot"] == "q13 ref:q13"
@@ -141,7 +151,9 @@ def test_script_highlights_quote_and_explains_tap(chromium: Path, page_html: str
 
 
 @pytest.mark.parametrize(("name", "width", "height"), shots.SHOTS, ids=[s[0] for s in shots.SHOTS])
-def test_screenshot_script_writes_png(chromium: Path, page_file: Path, tmp_path: Path, name: str, width: int, height: int) -> None:
+def test_screenshot_script_writes_png(
+    chromium: Path, page_file: Path, tmp_path: Path, name: str, width: int, height: int
+) -> None:
     """scripts/screenshot.py's commands photograph the page at desktop and phone width (the README's images)."""
     png = shots.screenshot(chromium, page_file, tmp_path / name, width, height)
     assert png_size(png) == (width, height)

@@ -25,8 +25,11 @@ def content() -> Content:
 def test_content_keys_every_entity_by_kind_and_id(content: Content) -> None:
     """Each row of people, organizations and places is one entity keyed "<person|organization|place>:<id>"."""
     tables = ad.load_all()
-    expected = {f"{column.removesuffix('_id')}:{row_id}"
-                for table, column in ENTITY_ID_COLUMNS.items() for row_id in tables[table][column]}
+    expected = {
+        f"{column.removesuffix('_id')}:{row_id}"
+        for table, column in ENTITY_ID_COLUMNS.items()
+        for row_id in tables[table][column]
+    }
     assert set(content.entities) == expected
     assert {e.kind for e in content.entities.values()} == {"person", "organization", "place"}
 

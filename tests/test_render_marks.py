@@ -24,8 +24,12 @@ def spans(content: Content) -> dict[tuple[str, str], Span]:
 
 def test_marks_one_span_per_row(content: Content, spans: dict[tuple[str, str], Span]) -> None:
     """Every quote, mention, figure, defect and photo credit has exactly one span over its offsets."""
-    for kind, table, column in (("quote", "quotes", "quote_id"), ("mention", "mentions", "mention_id"),
-                                ("figure", "figures", "figure_id"), ("defect", "defects", "defect_id")):
+    for kind, table, column in (
+        ("quote", "quotes", "quote_id"),
+        ("mention", "mentions", "mention_id"),
+        ("figure", "figures", "figure_id"),
+        ("defect", "defects", "defect_id"),
+    ):
         for row in content.rows(table):
             span = spans[(kind, str(row[column]))]
             assert (span.start, span.end) == (row["char_start"], row["char_end"])

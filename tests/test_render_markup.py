@@ -7,13 +7,18 @@ from article_data._render.markup import Markup, attrs, element, escape, join, vo
 
 def test_element_escapes_text_and_attributes() -> None:
     """Text and attribute values are escaped, quotes included, so data can never close a tag or an attribute."""
-    html = element("p", '<b>"x" & \'y\'</b>', title='a"><script>', class_="note")
-    assert html == '<p title="a&quot;&gt;&lt;script&gt;" class="note">&lt;b&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/b&gt;</p>'
+    html = element("p", "<b>\"x\" & 'y'</b>", title='a"><script>', class_="note")
+    assert (
+        html
+        == '<p title="a&quot;&gt;&lt;script&gt;" class="note">&lt;b&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/b&gt;</p>'
+    )
 
 
 def test_element_nests_without_double_escaping() -> None:
     """An element inside another is inserted as markup; only plain strings are escaped."""
-    assert element("li", element("a", "A & B", href="#x"), " & more") == '<li><a href="#x">A &amp; B</a> &amp; more</li>'
+    assert (
+        element("li", element("a", "A & B", href="#x"), " & more") == '<li><a href="#x">A &amp; B</a> &amp; more</li>'
+    )
 
 
 def test_attrs_names_values_and_order() -> None:

@@ -74,8 +74,6 @@ def test_render_html_colours_speakers_apart(page_html: str, tables: ad.Tables) -
     assert len({next(iter(c)) for c in colours.values()}) == len(speakers)
 
 
-
-
 def test_render_html_inlines_the_packaged_css_and_js(page_html: str) -> None:
     """The page's style and script are the package's page.css and page.js, inline."""
     from importlib import resources

@@ -39,8 +39,10 @@ def test_segment_tree_without_spans_is_the_text() -> None:
 def test_segment_tree_nests_contained_span() -> None:
     """A span inside another becomes its child, and neither is split."""
     html = emit(segment_tree(TEXT, 0, 10, [span("quote", "a", 1, 8), span("mention", "b", 3, 5)]))
-    assert html == ('0<span class="quote first last" id="quote-a">12<span class="mention first last" id="mention-b">34</span>'
-                    "567</span>89")
+    assert html == (
+        '0<span class="quote first last" id="quote-a">12<span class="mention first last" id="mention-b">34</span>'
+        "567</span>89"
+    )
 
 
 def test_segment_tree_splits_crossing_spans_once() -> None:
@@ -57,7 +59,8 @@ def test_segment_tree_nests_same_extent_by_rank() -> None:
     spans = [span(kind, kind, 2, 5) for kind in ("mention", "figure", "quote", "defect")]
     html = emit(segment_tree(TEXT, 0, 10, spans))
     assert [html.index(f'class="{k}') for k in ("quote", "defect", "figure", "mention")] == sorted(
-        html.index(f'class="{k}') for k in ("quote", "defect", "figure", "mention"))
+        html.index(f'class="{k}') for k in ("quote", "defect", "figure", "mention")
+    )
 
 
 def test_segment_tree_puts_longer_span_outside() -> None:
@@ -75,7 +78,9 @@ def test_segment_tree_drops_empty_and_outside_spans() -> None:
 
 def test_emit_titles_add_the_context_of_enclosing_spans() -> None:
     """An inner fragment's title is its own line, then the titles of the spans around it."""
-    html = emit(segment_tree(TEXT, 0, 10, [span("quote", "a", 0, 9, "Yan — quote"), span("mention", "b", 2, 4, "Kyiv")]))
+    html = emit(
+        segment_tree(TEXT, 0, 10, [span("quote", "a", 0, 9, "Yan — quote"), span("mention", "b", 2, 4, "Kyiv")])
+    )
     assert 'id="mention-b" tabindex="0" title="Kyiv\nYan — quote"' in html
 
 
@@ -83,14 +88,20 @@ def test_emit_escapes_text_and_attributes() -> None:
     """Text and attribute values are escaped, so markup in the data never becomes HTML."""
     hostile = Span("quote", '"x', 0, 3, "span", 'q"><b', (("data-note", "<i>"),), "<script>")
     html = emit(segment_tree("<b>", 0, 3, [hostile]))
-    assert html == ('<span class="q&quot;&gt;&lt;b first last" id="quote-&quot;x" data-note="&lt;i&gt;" tabindex="0" '
-                    'title="&lt;script&gt;">&lt;b&gt;</span>')
+    assert html == (
+        '<span class="q&quot;&gt;&lt;b first last" id="quote-&quot;x" data-note="&lt;i&gt;" tabindex="0" '
+        'title="&lt;script&gt;">&lt;b&gt;</span>'
+    )
 
 
 def test_emit_makes_first_fragment_of_titled_span_focusable() -> None:
     """Only the first fragment of a span with a title gets tabindex="0"; links and untitled spans get none."""
-    spans = [span("quote", "a", 0, 6, "Yan"), span("defect", "b", 3, 9, "typo"), span("figure", "c", 7, 8),
-             Span("mention", "d", 8, 10, "a", "m", (("href", "#entity-kyiv"),), "Kyiv")]
+    spans = [
+        span("quote", "a", 0, 6, "Yan"),
+        span("defect", "b", 3, 9, "typo"),
+        span("figure", "c", 7, 8),
+        Span("mention", "d", 8, 10, "a", "m", (("href", "#entity-kyiv"),), "Kyiv"),
+    ]
     html = emit(segment_tree(TEXT, 0, 10, spans))
     assert html.count('tabindex="0"') == 2
     assert 'id="quote-a" tabindex="0"' in html and 'id="defect-b" tabindex="0"' in html

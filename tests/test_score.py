@@ -25,20 +25,36 @@ def span(row: dict[str, Any]) -> dict[str, Any]:
 
 def perfect(task: str) -> list[dict[str, Any]]:
     if task == "mentions":
-        return [{**span(r), "type": mention_entity_type(r),
-                 "entity": next(r[c] for c in ("person_id", "organization_id", "place_id") if isinstance(r[c], str))}
-                for r in MENTIONS]
+        return [
+            {
+                **span(r),
+                "type": mention_entity_type(r),
+                "entity": next(r[c] for c in ("person_id", "organization_id", "place_id") if isinstance(r[c], str)),
+            }
+            for r in MENTIONS
+        ]
     if task == "quotes":
         return [{**span(r), "speaker": r["speaker"]} for r in QUOTES.to_dict("records")]
-    return [{**span(r), **{k: (None if r[k] is None or r[k] != r[k] else r[k]) for k in ("value", "unit", "date")}}
-            for r in FIGURES]
+    return [
+        {**span(r), **{k: (None if r[k] is None or r[k] != r[k] else r[k]) for k in ("value", "unit", "date")}}
+        for r in FIGURES
+    ]
 
 
 def numbers(result: Any) -> list[float]:
     """Every precision, recall, f1 and accuracy in a result (nested), None left out."""
     if isinstance(result, dict):
-        return [v for k, x in result.items() for v in (numbers(x) if isinstance(x, dict) else
-                                                       [x] if k in ("precision", "recall", "f1", "accuracy") and x is not None else [])]
+        return [
+            v
+            for k, x in result.items()
+            for v in (
+                numbers(x)
+                if isinstance(x, dict)
+                else [x]
+                if k in ("precision", "recall", "f1", "accuracy") and x is not None
+                else []
+            )
+        ]
     return []
 
 
@@ -80,10 +96,13 @@ def test_mentions_equal_what_nervaluate_computes_and_linking_counts_named_entiti
     predicted[5]["entity"] = "Q159"  # Russia, wrong for every mention but Russia's
     predicted[7]["entity"] = None
     result = ad.score("mentions", predicted)
-    to_spans = [[{"label": p["type"], "start": p["char_start"], "end": p["char_end"] - 1} for p in rows]
-                for rows in (gold, predicted)]
-    theirs = Evaluator([to_spans[0]], [to_spans[1]], tags=["person", "organization", "place"],
-                       loader="dict").evaluate()["overall"]["strict"]
+    to_spans = [
+        [{"label": p["type"], "start": p["char_start"], "end": p["char_end"] - 1} for p in rows]
+        for rows in (gold, predicted)
+    ]
+    theirs = Evaluator(
+        [to_spans[0]], [to_spans[1]], tags=["person", "organization", "place"], loader="dict"
+    ).evaluate()["overall"]["strict"]
     assert (result["strict"]["precision"], result["strict"]["recall"]) == (theirs.precision, theirs.recall)
     right = 8 if MENTIONS[5]["place_id"] != "russia" else 9
     assert result["linking"] == {"accuracy": right / 9, "right": right, "evaluated": 9}
@@ -100,8 +119,10 @@ def test_quotes_hand_computed_cases() -> None:
     assert result["attribution"] == {"accuracy": (n - 1) / n, "right": n - 1, "evaluated": n}
     assert result["end_to_end"]["precision"] == result["end_to_end"]["recall"] == pytest.approx((n - 1) / n)
     first_type = str(QUOTES.quote_type[0])
-    assert result["by_quote_type"][first_type]["attribution"]["right"] == \
-        result["by_quote_type"][first_type]["attribution"]["evaluated"] - 1
+    assert (
+        result["by_quote_type"][first_type]["attribution"]["right"]
+        == result["by_quote_type"][first_type]["attribution"]["evaluated"] - 1
+    )
     shifted = [dict(p) for p in gold]
     shifted[0]["char_end"] -= 1
     result = ad.score("quotes", shifted)
@@ -144,13 +165,16 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("line", "field"), [
-    ({"char_start": 5, "char_end": 2}, "char_end"),
-    ({"char_start": 0, "char_end": len(TEXT) + 1}, "char_end"),
-    ({"char_start": -1, "char_end": 3}, "char_start"),
-    ({"char_start": "x", "char_end": 3}, "char_start"),
-    ({"char_start": 0, "char_end": 3, "speaker": 7}, "speaker"),
-])
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ({"char_start": 5, "char_end": 2}, "char_end"),
+        ({"char_start": 0, "char_end": len(TEXT) + 1}, "char_end"),
+        ({"char_start": -1, "char_end": 3}, "char_start"),
+        ({"char_start": "x", "char_end": 3}, "char_start"),
+        ({"char_start": 0, "char_end": 3, "speaker": 7}, "speaker"),
+    ],
+)
 def test_a_bad_line_is_an_error_naming_the_line_and_the_field(tmp_path: Path, line: dict[str, Any], field: str) -> None:
     """The second line is bad: the error says line 2 and the field, and the command exits 1."""
     path = write_jsonl(tmp_path / "p.jsonl", [{"char_start": 0, "char_end": 3}, line])
@@ -171,8 +195,11 @@ def test_csv_and_json_lines_give_the_same_score_and_the_json_output_has_the_docu
     rows = perfect("quotes")[:5]
     jsonl = write_jsonl(tmp_path / "p.jsonl", rows)
     csv_path = tmp_path / "p.csv"
-    csv_path.write_text("char_start,char_end,speaker\n" + "".join(
-        f"{r['char_start']},{r['char_end']},\"{r['speaker']}\"\n" for r in rows), encoding="utf-8")
+    csv_path.write_text(
+        "char_start,char_end,speaker\n"
+        + "".join(f'{r["char_start"]},{r["char_end"]},"{r["speaker"]}"\n' for r in rows),
+        encoding="utf-8",
+    )
     assert ad.score("quotes", jsonl) == ad.score("quotes", csv_path)
     out = json.loads(run(BIN / "article-data", "score", "quotes", jsonl, "--format", "json", check=True).stdout)
     for scheme in ("strict", "partial"):
@@ -180,8 +207,17 @@ def test_csv_and_json_lines_give_the_same_score_and_the_json_output_has_the_docu
     assert "accuracy" in out["attribution"] and set(out["end_to_end"]) >= {"precision", "recall", "f1"}
     table = run(BIN / "article-data", "score", "quotes", jsonl, check=True).stdout
     assert "attribution accuracy" in table and "by quote type" in table
-    mentions = json.loads(run(BIN / "article-data", "score", "mentions", write_jsonl(tmp_path / "m.jsonl", perfect(
-        "mentions")), "--format", "json", check=True).stdout)
+    mentions = json.loads(
+        run(
+            BIN / "article-data",
+            "score",
+            "mentions",
+            write_jsonl(tmp_path / "m.jsonl", perfect("mentions")),
+            "--format",
+            "json",
+            check=True,
+        ).stdout
+    )
     assert all(set(mentions[s]) >= {"precision", "recall", "f1"} for s in ("strict", "exact", "partial", "type"))
 
 
@@ -195,8 +231,12 @@ def test_the_shipped_json_schema_agrees_with_the_checks() -> None:
     for task in ("mentions", "quotes", "figures"):
         for row in perfect(task):
             validator.validate(row)
-    for bad in ({"char_start": 1}, {"char_start": -1, "char_end": 2}, {"char_start": 0, "char_end": 2, "type": "PER"},
-                {"char_start": 0, "char_end": 2, "date": "April 2022"}):
+    for bad in (
+        {"char_start": 1},
+        {"char_start": -1, "char_end": 2},
+        {"char_start": 0, "char_end": 2, "type": "PER"},
+        {"char_start": 0, "char_end": 2, "date": "April 2022"},
+    ):
         assert not validator.is_valid(bad), bad
 
 
@@ -206,24 +246,29 @@ def test_the_baseline_in_the_datasheet_is_current() -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize(("argv", "extra"), [
-    (["score", "mentions", "PREDICTIONS"], "score"),
-    (["convert", "spacy", "-o", "OUT"], "spacy"),
-    (["convert", "conll", "-o", "OUT"], "spacy"),
-])
+@pytest.mark.parametrize(
+    ("argv", "extra"),
+    [
+        (["score", "mentions", "PREDICTIONS"], "score"),
+        (["convert", "spacy", "-o", "OUT"], "spacy"),
+        (["convert", "conll", "-o", "OUT"], "spacy"),
+    ],
+)
 def test_a_command_needing_a_missing_extra_names_it(tmp_path: Path, argv: list[str], extra: str) -> None:
     """With nervaluate or spaCy unimportable (a sys.meta_path finder refuses it), the error names the extra."""
     module = "nervaluate" if extra == "score" else "spacy"
     predictions = write_jsonl(tmp_path / "p.jsonl", [{"char_start": 22, "char_end": 27, "type": "person"}])
     argv = [str(predictions) if a == "PREDICTIONS" else str(tmp_path / "out") if a == "OUT" else a for a in argv]
-    code = ("import sys\n"
-            "class Refuse:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            f"        if name.split('.')[0] == {module!r}:\n"
-            "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
-            "sys.meta_path.insert(0, Refuse())\n"
-            "from article_data._cli import main\n"
-            f"sys.exit(main({argv!r}))\n")
+    code = (
+        "import sys\n"
+        "class Refuse:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {module!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
+        "sys.meta_path.insert(0, Refuse())\n"
+        "from article_data._cli import main\n"
+        f"sys.exit(main({argv!r}))\n"
+    )
     result = run(BIN / "python", "-c", code)
     assert result.returncode == 1, result.stderr
     assert f"pip install 'article-data[{extra}]'" in result.stderr and module in result.stderr

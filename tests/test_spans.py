@@ -14,7 +14,7 @@ from article_data import _spans
 from article_data._spans import ArticleIndex, mismatched_rows
 
 #: 1-, 2-, 3- and 4-byte UTF-8 characters, next to each other and at both ends.
-SYNTHETIC = "\U0001F600a\u00e9b\u20acc\U0001F680\u00e9\u00e9\u20ac d\U0001F4A9 \u201cq\u201d \u00fc\U0001F600"
+SYNTHETIC = "\U0001f600a\u00e9b\u20acc\U0001f680\u00e9\u00e9\u20ac d\U0001f4a9 \u201cq\u201d \u00fc\U0001f600"
 
 
 def expected_offsets(text: str) -> list[int]:
@@ -41,7 +41,7 @@ def random_rows(text: str, rng: random.Random, count: int) -> tuple[list[int], l
         if fault < 0.1 and value:
             cut = rng.randrange(len(value))
             replacement = "x" if value[cut] != "x" else "y"
-            value = value[:cut] + replacement + value[cut + 1:]
+            value = value[:cut] + replacement + value[cut + 1 :]
         elif fault < 0.15:
             start, end = end + 1, start  # reversed
         elif fault < 0.2:
@@ -91,8 +91,9 @@ def test_mismatched_rows_accepts_every_published_span() -> None:
     index = ArticleIndex(ad.article_text())
     for table in ("paragraphs", "quotes", "mentions", "figures", "defects"):
         frame = ad.load(table)
-        found = mismatched_rows(index, frame.char_start.to_numpy(), frame.char_end.to_numpy(),
-                                pa.array(frame.text.array, type=pa.string()))
+        found = mismatched_rows(
+            index, frame.char_start.to_numpy(), frame.char_end.to_numpy(), pa.array(frame.text.array, type=pa.string())
+        )
         assert found.tolist() == [], table
 
 
@@ -101,8 +102,15 @@ def test_mismatched_rows_finds_exactly_the_altered_rows() -> None:
     text = SYNTHETIC
     starts = [0, 0, 1, 2, 4, 6, 0]
     ends = [1, 1, 4, 5, 9, 10, len(text)]
-    texts = [text[0:1], "\U0001F601", text[1:4], text[2:5].replace("\u20ac", "\u20ad"), text[4:9],
-             text[6:9] + "d", text]
+    texts = [
+        text[0:1],
+        "\U0001f601",
+        text[1:4],
+        text[2:5].replace("\u20ac", "\u20ad"),
+        text[4:9],
+        text[6:9] + "d",
+        text,
+    ]
     assert mismatched_rows(ArticleIndex(text), starts, ends, texts).tolist() == [1, 3, 5]
 
 
@@ -127,7 +135,7 @@ def test_mismatched_rows_treats_empty_and_null_texts_as_empty_spans() -> None:
 def test_mismatched_rows_reads_a_sliced_arrow_array_from_its_offset() -> None:
     """A pyarrow array that is a slice of a bigger one is compared from its own first row."""
     text = SYNTHETIC
-    whole = pa.array(["junk", "\U0001F4A9\U0001F4A9", text[0:3], text[5:8], "no"], type=pa.large_string())
+    whole = pa.array(["junk", "\U0001f4a9\U0001f4a9", text[0:3], text[5:8], "no"], type=pa.large_string())
     sliced = whole.slice(2, 3)
     assert sliced.offset == 2
     assert mismatched_rows(ArticleIndex(text), [0, 5, 8], [3, 8, 10], sliced).tolist() == [2]
@@ -173,7 +181,7 @@ def test_mismatched_rows_finds_mismatches_in_later_chunks() -> None:
     texts[302] = text[100:159] + "#"
     texts[304] = "#" + text[301:305]
     for row in (150, 302, 304):  # same byte length: only the content comparison can catch them
-        assert len(texts[row].encode()) == len(text[starts[row]:ends[row]].encode())  # type: ignore[union-attr]
+        assert len(texts[row].encode()) == len(text[starts[row] : ends[row]].encode())  # type: ignore[union-attr]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_spans, "_CHUNK_BYTES", 7)
         found = mismatched_rows(ArticleIndex(text), starts, ends, texts)

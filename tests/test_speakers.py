@@ -105,17 +105,22 @@ def test_speakers_agree_with_the_sql_join(who: pd.DataFrame) -> None:
 
 def small_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     string = "string[pyarrow]"
-    quotes = pd.DataFrame({
-        "text": ["a", "b", "c", "d", "e"],
-        "quote_id": ["q1", "q2", "q3", "q4", "q5"],
-        "is_speech": pd.array([True, True, False, None, True], dtype="boolean"),
-        "speaker_person_id": pd.array(["ann", None, None, "ann", "ghost"], dtype=string),
-        "speaker_organization_id": pd.array([None, "un", None, None, None], dtype=string),
-    }, index=[10, 20, 30, 40, 50])
-    people = pd.DataFrame({"person_id": pd.array(["ann"], dtype=string), "name": ["Ann Smith"],
-                           "label": pd.array(["Ann"], dtype=string)})
-    organizations = pd.DataFrame({"organization_id": pd.array(["un"], dtype=string),
-                                  "name": pd.array(["United Nations"], dtype=string)})
+    quotes = pd.DataFrame(
+        {
+            "text": ["a", "b", "c", "d", "e"],
+            "quote_id": ["q1", "q2", "q3", "q4", "q5"],
+            "is_speech": pd.array([True, True, False, None, True], dtype="boolean"),
+            "speaker_person_id": pd.array(["ann", None, None, "ann", "ghost"], dtype=string),
+            "speaker_organization_id": pd.array([None, "un", None, None, None], dtype=string),
+        },
+        index=[10, 20, 30, 40, 50],
+    )
+    people = pd.DataFrame(
+        {"person_id": pd.array(["ann"], dtype=string), "name": ["Ann Smith"], "label": pd.array(["Ann"], dtype=string)}
+    )
+    organizations = pd.DataFrame(
+        {"organization_id": pd.array(["un"], dtype=string), "name": pd.array(["United Nations"], dtype=string)}
+    )
     return quotes, people, organizations
 
 
@@ -123,8 +128,14 @@ def test_speakers_function_on_small_frames() -> None:
     """On hand-made frames: columns after quote_id wherever it is, missing is_speech dropped, an unknown id has no name."""
     quotes, people, organizations = small_tables()
     out = quotes_with_speakers(quotes, people, organizations)
-    assert list(out.columns) == ["text", "quote_id", *ADDED, "is_speech", "speaker_person_id",
-                                 "speaker_organization_id"]
+    assert list(out.columns) == [
+        "text",
+        "quote_id",
+        *ADDED,
+        "is_speech",
+        "speaker_person_id",
+        "speaker_organization_id",
+    ]
     assert out.quote_id.tolist() == ["q1", "q2", "q5"] and list(out.index) == [0, 1, 2]
     assert out.speaker.tolist()[:2] == ["Ann", "United Nations"] and pd.isna(out.speaker[2])
     assert out.speaker_id.tolist() == ["ann", "un", "ghost"]

@@ -31,9 +31,16 @@ def test_sql_who_said_what_matches_pandas() -> None:
     quotes, people, orgs = ad.load("quotes"), ad.load("people"), ad.load("organizations")
     speech = quotes[quotes.is_speech].sort_values(["char_start", "quote_id"])
     speaker = speech.speaker_person_id.map(people.set_index("person_id").label).fillna(
-        speech.speaker_organization_id.map(orgs.set_index("organization_id").name))
-    expected = pd.DataFrame({"quote_id": speech.quote_id, "speaker": speaker,
-                             "quote_type": speech.quote_type.astype("string"), "text": speech.text})
+        speech.speaker_organization_id.map(orgs.set_index("organization_id").name)
+    )
+    expected = pd.DataFrame(
+        {
+            "quote_id": speech.quote_id,
+            "speaker": speaker,
+            "quote_type": speech.quote_type.astype("string"),
+            "text": speech.text,
+        }
+    )
     result = ad.sql(QUERIES[0])
     assert list(result.columns) == list(expected.columns)
     assert loose(result) == loose(expected) and result.speaker.notna().all()
@@ -42,8 +49,14 @@ def test_sql_who_said_what_matches_pandas() -> None:
 def test_sql_people_mentioned_most_matches_pandas() -> None:
     """Mention counts per person, by SQL and by pandas groupby."""
     mentions, people = ad.load("mentions"), ad.load("people")
-    counts = (mentions.dropna(subset=["person_id"]).merge(people, on="person_id")
-              .groupby(["person_id", "label"], observed=True).size().rename("mentions").reset_index())
+    counts = (
+        mentions.dropna(subset=["person_id"])
+        .merge(people, on="person_id")
+        .groupby(["person_id", "label"], observed=True)
+        .size()
+        .rename("mentions")
+        .reset_index()
+    )
     expected = counts.sort_values(["mentions", "person_id"], ascending=[False, True])
     assert loose(ad.sql(QUERIES[1])) == loose(expected)
 
@@ -51,11 +64,22 @@ def test_sql_people_mentioned_most_matches_pandas() -> None:
 def test_sql_figures_with_their_paragraph_match_pandas() -> None:
     """Every figure joined to its paragraph, by SQL and by pandas merge."""
     figures, paragraphs = ad.load("figures"), ad.load("paragraphs")
-    joined = figures.merge(paragraphs, on="paragraph_id", suffixes=("", "_paragraph")).sort_values(["char_start", "figure_id"])
-    expected = pd.DataFrame({"figure_id": joined.figure_id, "figure": joined.text, "kind": joined.kind.astype("string"),
-                             "value": joined.value, "unit": joined.unit, "date": joined.date,
-                             "paragraph_position": joined.position, "paragraph_kind": joined.kind_paragraph.astype("string"),
-                             "paragraph": joined.text_paragraph})
+    joined = figures.merge(paragraphs, on="paragraph_id", suffixes=("", "_paragraph")).sort_values(
+        ["char_start", "figure_id"]
+    )
+    expected = pd.DataFrame(
+        {
+            "figure_id": joined.figure_id,
+            "figure": joined.text,
+            "kind": joined.kind.astype("string"),
+            "value": joined.value,
+            "unit": joined.unit,
+            "date": joined.date,
+            "paragraph_position": joined.position,
+            "paragraph_kind": joined.kind_paragraph.astype("string"),
+            "paragraph": joined.text_paragraph,
+        }
+    )
     result = ad.sql(QUERIES[2])
     assert len(result) == len(figures)
     assert loose(result) == loose(expected)
@@ -63,8 +87,10 @@ def test_sql_figures_with_their_paragraph_match_pandas() -> None:
 
 def test_sql_spans_are_substrings_of_the_article() -> None:
     """DuckDB's substring over the article table reproduces every quotation's text."""
-    result = ad.sql("SELECT q.text = substring(a.text, q.char_start + 1, q.char_end - q.char_start) AS same "
-                    "FROM quotes AS q, article AS a")
+    result = ad.sql(
+        "SELECT q.text = substring(a.text, q.char_start + 1, q.char_end - q.char_start) AS same "
+        "FROM quotes AS q, article AS a"
+    )
     assert len(result) == len(ad.load("quotes")) and result.same.all()
 
 
@@ -88,10 +114,10 @@ def test_sql_without_duckdb_says_how_to_install_it(tmp_path: Path) -> None:
     """With duckdb unimportable, sql() raises ArticleDataError naming the extra to install."""
     blocker = tmp_path / "duckdb.py"
     blocker.write_text("raise ImportError('duckdb is not installed')\n")
-    code = ("import article_data as ad\ntry:\n    ad.sql('SELECT 1')\n"
-            "except ad.ArticleDataError as e:\n    print(e)")
-    result = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True,
-                            env={"PYTHONPATH": str(tmp_path)}, check=True)
+    code = "import article_data as ad\ntry:\n    ad.sql('SELECT 1')\nexcept ad.ArticleDataError as e:\n    print(e)"
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(tmp_path)}, check=True
+    )
     assert "pip install 'article-data[sql]'" in result.stdout
 
 
@@ -107,9 +133,12 @@ def test_legal_but_unusual_table_name_is_quoted_in_sql(package_copy: Path, name:
 
     The table is a second copy of ``places`` under the unusual name (every package also has ``places``).
     """
+
     def add(descriptor: dict) -> None:
-        descriptor["resources"] += [dict(resource(descriptor, "places"), name=name),
-                                    dict(resource(descriptor, "places_parquet"), name=f"{name}_parquet")]
+        descriptor["resources"] += [
+            dict(resource(descriptor, "places"), name=name),
+            dict(resource(descriptor, "places_parquet"), name=f"{name}_parquet"),
+        ]
 
     edit_descriptor(package_copy, add)
     pkg = ad.Package(package_copy)
@@ -139,7 +168,9 @@ AFTER_CONNECT = {
 
 
 @pytest.mark.parametrize("case", list(AFTER_CONNECT))
-def test_queries_see_the_verified_rows_whatever_happens_to_the_files_after_connect(package_copy: Path, case: str) -> None:
+def test_queries_see_the_verified_rows_whatever_happens_to_the_files_after_connect(
+    package_copy: Path, case: str
+) -> None:
     """After connect(), changing the files on disk changes nothing a query returns."""
     pkg = ad.Package(package_copy)
     expected = {t: pkg.load(t) for t in pkg.tables}
@@ -152,8 +183,9 @@ def test_queries_see_the_verified_rows_whatever_happens_to_the_files_after_conne
 
 
 @pytest.mark.parametrize("folder", GLOB_FOLDERS)
-def test_glob_characters_in_the_folder_name_read_only_the_verified_package(tmp_path: Path, package_copy: Path,
-                                                                           folder: str) -> None:
+def test_glob_characters_in_the_folder_name_read_only_the_verified_package(
+    tmp_path: Path, package_copy: Path, folder: str
+) -> None:
     """A package folder named with glob characters is read as itself; a lookalike folder beside it is never read."""
     target = tmp_path / "x" / folder
     target.parent.mkdir()

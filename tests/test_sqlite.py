@@ -46,8 +46,10 @@ def test_every_table_has_its_sql_types_keys_and_values(database: Path, table: st
         assert [(c[1], c[2]) for c in columns] == [(f["name"], SQLITE_TYPES[f["type"]]) for f in schema["fields"]]
         assert [c[1] for c in sorted(columns, key=lambda c: c[5]) if c[5]] == schema.get("primaryKey", [])
         foreign = {(row[3], row[2], row[4]) for row in con.execute(f'PRAGMA foreign_key_list("{table}")')}
-        assert foreign == {(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
-                           for fk in schema.get("foreignKeys", [])}
+        assert foreign == {
+            (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+            for fk in schema.get("foreignKeys", [])
+        }
         rows = con.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
     frame = PKG.load(table)
     assert len(rows) == len(frame)
@@ -67,8 +69,9 @@ def test_every_table_has_its_sql_types_keys_and_values(database: Path, table: st
 def test_missing_values_are_null_never_empty_text(database: Path) -> None:
     """A quote without a speaker organisation has NULL there, and no text cell is ''."""
     with connect(database) as con:
-        assert con.execute("SELECT count(*) FROM quotes WHERE speaker_organization_id IS NULL").fetchone()[0] == \
-            int(PKG.load("quotes").speaker_organization_id.isna().sum())
+        assert con.execute("SELECT count(*) FROM quotes WHERE speaker_organization_id IS NULL").fetchone()[0] == int(
+            PKG.load("quotes").speaker_organization_id.isna().sum()
+        )
         for table in ad.TABLES:
             for name in (f["name"] for f in PKG.table_schema(table)["fields"] if f["type"] == "string"):
                 assert con.execute(f'SELECT count(*) FROM "{table}" WHERE "{name}" = \'\'').fetchone()[0] == 0
@@ -81,8 +84,11 @@ def test_the_database_enforces_what_the_schemas_say(database: Path, tmp_path: Pa
     with sqlite3.connect(copy) as con:
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        for statement in ("UPDATE quotes SET is_speech = 2", "UPDATE quotes SET quote_type = 'invented'",
-                          "UPDATE images SET date_taken = 'April'"):
+        for statement in (
+            "UPDATE quotes SET is_speech = 2",
+            "UPDATE quotes SET quote_type = 'invented'",
+            "UPDATE images SET date_taken = 'April'",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
                 con.execute(statement)
 
@@ -91,11 +97,17 @@ def test_full_text_search_covers_the_text_columns(database: Path) -> None:
     """Each table's free-text columns have an FTS5 index that finds the rows containing a word."""
     with connect(database) as con:
         assert fts_columns(ad.Package(ad.path())._reader.schema("quotes")) == ["text", "cue"]
-        found = {r[0] for r in con.execute("SELECT q.quote_id FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid "
-                                           "WHERE quotes_fts MATCH 'Putin'")}
+        found = {
+            r[0]
+            for r in con.execute(
+                "SELECT q.quote_id FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid "
+                "WHERE quotes_fts MATCH 'Putin'"
+            )
+        }
         quotes = PKG.load("quotes")
-        assert found == set(quotes[quotes.text.str.contains("Putin") | quotes.cue.fillna("").str.contains("Putin")]
-                            .quote_id)
+        assert found == set(
+            quotes[quotes.text.str.contains("Putin") | quotes.cue.fillna("").str.contains("Putin")].quote_id
+        )
         assert con.execute("SELECT count(*) FROM article_fts WHERE article_fts MATCH 'Ukraine'").fetchone()[0] == 1
         assert con.execute("SELECT text FROM article").fetchone()[0] == PKG.article_text()
 
@@ -105,8 +117,10 @@ def test_metadata_json_is_datasette_s_format_from_the_descriptor(database: Path)
     metadata = json.loads((database.parent / "metadata.json").read_text(encoding="utf-8"))
     descriptor = PKG.descriptor()
     assert metadata["title"] == descriptor["title"]
-    assert (metadata["license"], metadata["license_url"]) == (descriptor["licenses"][0]["name"],
-                                                              descriptor["licenses"][0]["path"])
+    assert (metadata["license"], metadata["license_url"]) == (
+        descriptor["licenses"][0]["name"],
+        descriptor["licenses"][0]["path"],
+    )
     assert metadata["source_url"] in [s.get("path") for s in descriptor["sources"]]
     tables = metadata["databases"]["article"]["tables"]
     for table in ad.TABLES:
@@ -135,9 +149,23 @@ def free_port() -> int:
 def datasette(database: Path) -> Iterator[str]:
     """Datasette serving the export with its metadata.json on 127.0.0.1 (a free port), stopped afterwards."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(database), "-m",
-                               str(database.parent / "metadata.json"), "-h", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(database),
+            "-m",
+            str(database.parent / "metadata.json"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -171,14 +199,20 @@ def test_datasette_serves_a_table_and_follows_a_foreign_key(datasette: str) -> N
     quote = PKG.load("quotes").set_index("quote_id").loc["q01"]
     assert row["text"] == quote.text and row["is_speech"] == 1
     link = row["speaker_person_id"]
-    assert link["value"] == quote.speaker_person_id and link["label"] == \
-        PKG.load("people").set_index("person_id").loc[link["value"]].label
+    assert (
+        link["value"] == quote.speaker_person_id
+        and link["label"] == PKG.load("people").set_index("person_id").loc[link["value"]].label
+    )
     expandable = {e[0]["column"]: e[0]["other_table"] for e in page["expandable_columns"]}
     assert expandable["speaker_person_id"] == "people"
     person = get(f"{datasette}/article/people/{urllib.parse.quote(link['value'])}.json?_shape=objects")
     assert person["rows"][0]["person_id"] == link["value"]
     searched = get(datasette + "/article/quotes.json?_search=Putin&_shape=objects")
-    assert {r["quote_id"] for r in searched["rows"]} and all("Putin" in (r["text"] + (r["cue"] or ""))
-                                                            for r in searched["rows"])
+    assert {r["quote_id"] for r in searched["rows"]} and all(
+        "Putin" in (r["text"] + (r["cue"] or "")) for r in searched["rows"]
+    )
     described = get(datasette + "/-/metadata.json")
-    assert described["databases"]["article"]["tables"]["quotes"]["description"] == PKG.table_schema("quotes")["description"]
+    assert (
+        described["databases"]["article"]["tables"]["quotes"]["description"]
+        == PKG.table_schema("quotes")["description"]
+    )

@@ -19,8 +19,11 @@ from article_data._tables import load_arrow, load_frame
 from article_data._types import arrow_schema
 from helpers import ROOT, declare
 
-TABLES = tuple(r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
-               if r.get("format") == "csv" and r.get("schema"))
+TABLES = tuple(
+    r["name"]
+    for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]
+    if r.get("format") == "csv" and r.get("schema")
+)
 LOADERS = {"load_frame": load_frame, "load_arrow": load_arrow}
 
 
@@ -91,8 +94,11 @@ def test_load_without_verify_still_checks_the_csv_size(package_copy: Path) -> No
 
 
 DAMAGED = {
-    "csv, wrong columns": ("csv", lambda data: data.replace(b"place_id,name", b"name,place_id", 1),
-                           r"ValueError: expected the columns"),
+    "csv, wrong columns": (
+        "csv",
+        lambda data: data.replace(b"place_id,name", b"name,place_id", 1),
+        r"ValueError: expected the columns",
+    ),
     "csv, text in an integer column": ("csv", None, r"ArrowInvalid"),
     "parquet, truncated": ("parquet", lambda data: data[: len(data) // 2], r"ArrowInvalid: Parquet magic bytes"),
     "parquet, not parquet": ("parquet", lambda data: b"place_id\nukraine\n", r"ArrowInvalid: Parquet magic bytes"),

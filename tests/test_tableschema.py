@@ -14,7 +14,7 @@ import article_data as ad
 from helpers import edit_schema, field, replace_table
 
 HOSTILE_FIELD_NAMES = {
-    "SQL injection": 'name" FROM places; COPY (SELECT 1) TO \'/tmp/owned2.csv\' --',
+    "SQL injection": "name\" FROM places; COPY (SELECT 1) TO '/tmp/owned2.csv' --",
     "escape sequence": "name\x1b]0;pwned\x07",
     "space": "place name",
     "empty": "",
@@ -28,8 +28,12 @@ def test_hostile_field_name_is_a_descriptor_error_naming_the_schema(package_copy
     edit_schema(package_copy, "places", lambda s: field(s, "name").__setitem__("name", HOSTILE_FIELD_NAMES[case]))
     schema_path = str(package_copy / "schemas" / "places.schema.json")
     ad.Package(package_copy).verify()  # bytes only: the schema's bytes match its declared hash
-    for call in (lambda p: p.load("places"), lambda p: p.connect(), lambda p: p.schema("places"),
-                 lambda p: p.export("places", "csv")):
+    for call in (
+        lambda p: p.load("places"),
+        lambda p: p.connect(),
+        lambda p: p.schema("places"),
+        lambda p: p.export("places", "csv"),
+    ):
         with pytest.raises(ad.DescriptorError, match="letters, digits and '_'") as info:
             call(ad.Package(package_copy))
         assert schema_path in str(info.value)
@@ -49,37 +53,64 @@ def test_a_schema_changed_under_verified_data_is_caught(package_copy: Path) -> N
 
 
 BAD_SCHEMA_VALUES: dict[str, tuple[Callable[[dict], object], str]] = {
-    "lookahead pattern": (lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", "(?=a)a"),
-                          "RE2 (linear time) cannot run it"),
-    "backreference": (lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", r"(a)\1"),
-                      "RE2 (linear time) cannot run it"),
-    "unbalanced pattern": (lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", "(a"),
-                           "RE2 (linear time) cannot run it"),
-    "pattern not a string": (lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", 5),
-                             "expected a string"),
-    "required as a string": (lambda s: field(s, "text")["constraints"].__setitem__("required", "yes"),
-                             "expected true or false"),
-    "minimum as a string": (lambda s: field(s, "char_start")["constraints"].__setitem__("minimum", "0"),
-                            "expected a integer bound"),
-    "minimum on a string": (lambda s: field(s, "text")["constraints"].__setitem__("minimum", 0),
-                            "apply to integer, number and date fields"),
-    "enum not a list": (lambda s: field(s, "quote_type")["constraints"].__setitem__("enum", "direct"),
-                        "distinct strings"),
-    "enum with duplicates": (lambda s: field(s, "quote_type")["constraints"].__setitem__("enum", ["a", "a"]),
-                             "distinct strings"),
-    "negative maxLength": (lambda s: field(s, "text")["constraints"].__setitem__("maxLength", -1),
-                           "expected a whole number >= 0"),
-    "minLength above maxLength": (lambda s: field(s, "text")["constraints"].update(minLength=5, maxLength=2),
-                                  "greater than maxLength"),
-    "unknown constraint": (lambda s: field(s, "text")["constraints"].__setitem__("exclusiveMinimum", 1),
-                           "is not supported"),
+    "lookahead pattern": (
+        lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", "(?=a)a"),
+        "RE2 (linear time) cannot run it",
+    ),
+    "backreference": (
+        lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", r"(a)\1"),
+        "RE2 (linear time) cannot run it",
+    ),
+    "unbalanced pattern": (
+        lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", "(a"),
+        "RE2 (linear time) cannot run it",
+    ),
+    "pattern not a string": (
+        lambda s: field(s, "text").setdefault("constraints", {}).__setitem__("pattern", 5),
+        "expected a string",
+    ),
+    "required as a string": (
+        lambda s: field(s, "text")["constraints"].__setitem__("required", "yes"),
+        "expected true or false",
+    ),
+    "minimum as a string": (
+        lambda s: field(s, "char_start")["constraints"].__setitem__("minimum", "0"),
+        "expected a integer bound",
+    ),
+    "minimum on a string": (
+        lambda s: field(s, "text")["constraints"].__setitem__("minimum", 0),
+        "apply to integer, number and date fields",
+    ),
+    "enum not a list": (
+        lambda s: field(s, "quote_type")["constraints"].__setitem__("enum", "direct"),
+        "distinct strings",
+    ),
+    "enum with duplicates": (
+        lambda s: field(s, "quote_type")["constraints"].__setitem__("enum", ["a", "a"]),
+        "distinct strings",
+    ),
+    "negative maxLength": (
+        lambda s: field(s, "text")["constraints"].__setitem__("maxLength", -1),
+        "expected a whole number >= 0",
+    ),
+    "minLength above maxLength": (
+        lambda s: field(s, "text")["constraints"].update(minLength=5, maxLength=2),
+        "greater than maxLength",
+    ),
+    "unknown constraint": (
+        lambda s: field(s, "text")["constraints"].__setitem__("exclusiveMinimum", 1),
+        "is not supported",
+    ),
     "unknown type": (lambda s: field(s, "text").__setitem__("type", "geojson"), "must have a 'type' among"),
     "foreign key without reference": (lambda s: s["foreignKeys"][0].pop("reference"), "expected a 'reference' object"),
-    "foreign key to an unknown column": (lambda s: s["foreignKeys"][0].__setitem__("fields", ["nope"]),
-                                         "is not a field of this schema"),
+    "foreign key to an unknown column": (
+        lambda s: s["foreignKeys"][0].__setitem__("fields", ["nope"]),
+        "is not a field of this schema",
+    ),
     "foreign key to a hostile resource": (
         lambda s: s["foreignKeys"][0]["reference"].__setitem__("resource", "people; DROP TABLE x"),
-        "expected a resource name"),
+        "expected a resource name",
+    ),
     "primary key not a field": (lambda s: s.__setitem__("primaryKey", ["nope"]), "is not a field of this schema"),
     "duplicate field": (lambda s: s["fields"].append(dict(s["fields"][0])), "is declared twice"),
     "other missing values": (lambda s: s.__setitem__("missingValues", ["", "NA"]), "missingValues must be"),
@@ -101,29 +132,43 @@ def test_a_hostile_schema_value_is_a_descriptor_error_naming_file_and_field(pack
         ad.Package(package_copy).validate()
 
 
-CATASTROPHIC = {"nested groups": r"^(\w+\s?)+$", "alternation": r"^(a|a)+$", "nested stars": r"^(a*)*b$",
-                "overlapping": r"^(\w|\d)+$"}
+CATASTROPHIC = {
+    "nested groups": r"^(\w+\s?)+$",
+    "alternation": r"^(a|a)+$",
+    "nested stars": r"^(a*)*b$",
+    "overlapping": r"^(\w|\d)+$",
+}
 
 
 @pytest.mark.parametrize("case", list(CATASTROPHIC))
 def test_a_catastrophic_backtracking_pattern_runs_in_linear_time(package_copy: Path, case: str) -> None:
     """Patterns that hang Python's re on a 60-character value are run by RE2: validate() returns, in a child with a deadline."""
     pattern = CATASTROPHIC[case]
-    edit_schema(package_copy, "people", lambda s: field(s, "description")["constraints"].__setitem__("pattern", pattern)
-                if "constraints" in field(s, "description") else field(s, "description").__setitem__(
-                    "constraints", {"pattern": pattern}))
+    edit_schema(
+        package_copy,
+        "people",
+        lambda s: (
+            field(s, "description")["constraints"].__setitem__("pattern", pattern)
+            if "constraints" in field(s, "description")
+            else field(s, "description").__setitem__("constraints", {"pattern": pattern})
+        ),
+    )
     people = ad.Package(package_copy).load("people")
     people.loc[0, "description"] = "a" * 60 + "!"
     replace_table(package_copy, "people", people)
     script = "import sys, article_data as ad\ntry:\n ad.Package(sys.argv[1]).validate()\nexcept ad.ValidationError as e:\n print(e)"
-    result = subprocess.run([sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(package_copy)], capture_output=True, text=True, timeout=120
+    )
     assert "people[" in result.stdout and "pattern" in result.stdout
 
 
 @pytest.mark.parametrize("constraint, value", [("maxLength", 3), ("minLength", 500)])
 def test_string_length_constraints_are_checked(package_copy: Path, constraint: str, value: int) -> None:
     """MaxLength and minLength are enforced by validate(), naming the rows."""
-    edit_schema(package_copy, "places", lambda s: field(s, "name").setdefault("constraints", {}).__setitem__(constraint, value))
+    edit_schema(
+        package_copy, "places", lambda s: field(s, "name").setdefault("constraints", {}).__setitem__(constraint, value)
+    )
     with pytest.raises(ad.ValidationError, match=r"places\[\w+\]\.name: str_length") as info:
         ad.Package(package_copy).validate()
     assert len(info.value.problems) >= 1

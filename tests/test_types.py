@@ -80,8 +80,11 @@ def test_each_type_maps_to_its_arrow_pandas_and_croissant_types(kind: str) -> No
 
 def test_unsupported_type_raises_key_error() -> None:
     """A type outside TYPES is refused by each mapper rather than guessed."""
-    for call in (lambda: arrow_type({"type": "datetime"}), lambda: pandas_dtype({"type": "datetime"}),
-                 lambda: croissant_type("datetime")):
+    for call in (
+        lambda: arrow_type({"type": "datetime"}),
+        lambda: pandas_dtype({"type": "datetime"}),
+        lambda: croissant_type("datetime"),
+    ):
         with pytest.raises(KeyError, match="datetime"):
             call()
 
@@ -99,9 +102,11 @@ def test_enum_field_gives_a_categorical_with_the_enum_in_order() -> None:
 
 def test_arrow_schema_takes_nullability_from_required() -> None:
     """A required field is non-nullable in Arrow, any other field nullable, in field order."""
-    fields = [{"name": "id", "type": "string", "constraints": {"required": True}},
-              {"name": "age", "type": "integer", "constraints": {"minimum": 0}},
-              {"name": "day", "type": "date"}]
+    fields = [
+        {"name": "id", "type": "string", "constraints": {"required": True}},
+        {"name": "age", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "day", "type": "date"},
+    ]
     schema = arrow_schema(fields)
     assert schema.names == ["id", "age", "day"]
     assert [schema.field(n).nullable for n in schema.names] == [False, True, True]
@@ -119,12 +124,25 @@ def test_loaded_tables_have_the_dtypes_of_their_schema(table: str) -> None:
 
 def test_arrow_to_pandas_converts_every_type_and_keeps_nulls() -> None:
     """Each column gets its dtype, missing values become NA, and enum values map to their categories."""
-    fields = [{"name": "s", "type": "string"}, {"name": "i", "type": "integer"}, {"name": "n", "type": "number"},
-              {"name": "b", "type": "boolean"}, {"name": "d", "type": "date"},
-              {"name": "e", "type": "string", "constraints": {"enum": ENUM}}]
-    table = pa.table({"s": ["a", None, "c"], "i": [1, None, -3], "n": [0.5, None, 2.0], "b": [True, None, False],
-                      "d": [dt.date(2022, 4, 8), None, dt.date(2022, 2, 24)], "e": ["name", None, "direct"]},
-                     schema=arrow_schema(fields))
+    fields = [
+        {"name": "s", "type": "string"},
+        {"name": "i", "type": "integer"},
+        {"name": "n", "type": "number"},
+        {"name": "b", "type": "boolean"},
+        {"name": "d", "type": "date"},
+        {"name": "e", "type": "string", "constraints": {"enum": ENUM}},
+    ]
+    table = pa.table(
+        {
+            "s": ["a", None, "c"],
+            "i": [1, None, -3],
+            "n": [0.5, None, 2.0],
+            "b": [True, None, False],
+            "d": [dt.date(2022, 4, 8), None, dt.date(2022, 2, 24)],
+            "e": ["name", None, "direct"],
+        },
+        schema=arrow_schema(fields),
+    )
     frame = arrow_to_pandas(table, fields)
     assert list(frame.columns) == ["s", "i", "n", "b", "d", "e"]
     for field in fields:
@@ -162,21 +180,30 @@ def test_arrow_to_pandas_shows_at_most_five_examples() -> None:
 
 def test_result_to_pandas_maps_arrow_types_to_the_loader_dtypes() -> None:
     """string, large_string, any int, any float, bool, date32 and dictionary columns get the loader's dtypes."""
-    table = pa.table({
-        "s": pa.array(["a", None], pa.string()),
-        "ls": pa.array(["b", None], pa.large_string()),
-        "i32": pa.array([7, None], pa.int32()),
-        "i64": pa.array([2**40, None], pa.int64()),
-        "f32": pa.array([1.5, None], pa.float32()),
-        "f64": pa.array([2.25, None], pa.float64()),
-        "b": pa.array([True, None], pa.bool_()),
-        "d": pa.array([dt.date(2022, 4, 8), None], pa.date32()),
-        "c": pa.array(["scare", None], pa.string()).dictionary_encode(),
-    })
+    table = pa.table(
+        {
+            "s": pa.array(["a", None], pa.string()),
+            "ls": pa.array(["b", None], pa.large_string()),
+            "i32": pa.array([7, None], pa.int32()),
+            "i64": pa.array([2**40, None], pa.int64()),
+            "f32": pa.array([1.5, None], pa.float32()),
+            "f64": pa.array([2.25, None], pa.float64()),
+            "b": pa.array([True, None], pa.bool_()),
+            "d": pa.array([dt.date(2022, 4, 8), None], pa.date32()),
+            "c": pa.array(["scare", None], pa.string()).dictionary_encode(),
+        }
+    )
     frame = result_to_pandas(table)
-    expected = {"s": EXPECTED["string"][1], "ls": EXPECTED["string"][1], "i32": pd.Int64Dtype(),
-                "i64": pd.Int64Dtype(), "f32": pd.Float64Dtype(), "f64": pd.Float64Dtype(),
-                "b": pd.BooleanDtype(), "d": EXPECTED["date"][1]}
+    expected = {
+        "s": EXPECTED["string"][1],
+        "ls": EXPECTED["string"][1],
+        "i32": pd.Int64Dtype(),
+        "i64": pd.Int64Dtype(),
+        "f32": pd.Float64Dtype(),
+        "f64": pd.Float64Dtype(),
+        "b": pd.BooleanDtype(),
+        "d": EXPECTED["date"][1],
+    }
     for column, dtype in expected.items():
         assert frame[column].dtype == dtype, column
         assert frame[column].isna().tolist() == [False, True], column
@@ -199,8 +226,10 @@ def test_result_to_pandas_of_a_whole_table_equals_load() -> None:
             pd.testing.assert_series_equal(converted[column], frame[column])
 
 
-@pytest.mark.parametrize("cell", ["Kiev", '"Kiev"', '{"a":"b"}', "[1]", '["a",null]', '[["a"]]', '["a"', "[" * 100_000,
-                                  '["' + "a" * 70_000 + '"]'])
+@pytest.mark.parametrize(
+    "cell",
+    ["Kiev", '"Kiev"', '{"a":"b"}', "[1]", '["a",null]', '[["a"]]', '["a"', "[" * 100_000, '["' + "a" * 70_000 + '"]'],
+)
 def test_an_array_cell_that_is_not_a_json_array_of_strings_is_refused_naming_row_and_column(cell: str) -> None:
     """Bare text (the 1.x form), other JSON, broken or deeply nested JSON, or an overlong cell: a ValueError at its row."""
     from article_data._types import parse_arrays

@@ -33,8 +33,12 @@ from helpers import BIN, PACKAGE_FILES, ROOT, as_fork, declare, edit_descriptor,
 #: (virtual; the resident size of a normal run is about 200 MB), so 2 GiB leaves no room for a bomb.
 MEMORY = 2 * GIB
 TIMEOUT = 120
-SETTINGS = settings(max_examples=5, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 CHILD = Path(__file__).with_name("untrusted_child.py")
 #: Random header mutations of the release zip tried; the kept releases verified as zip and as folder.
 MUTATIONS = 40
@@ -124,7 +128,7 @@ def test_members_sharing_one_compressed_block_are_refused(tmp_path: Path, copies
     data = bytearray(RELEASE.read_bytes())
     entries = central_entries(bytes(data))
     target = struct.unpack_from("<L", data, entries[1] + 42)[0]
-    for offset in entries[2:2 + copies - 1]:
+    for offset in entries[2 : 2 + copies - 1]:
         struct.pack_into("<L", data, offset + 42, target)
     (tmp_path / "overlap.zip").write_bytes(bytes(data))
     lines = attempt(tmp_path / "overlap.zip", "verify", "load")
@@ -156,11 +160,16 @@ def test_a_member_needing_an_unknown_zip_version_is_an_error(tmp_path: Path, mem
     attempt(tmp_path / "version.zip", "verify", "text", "load", "diff")
 
 
-@settings(max_examples=MUTATIONS, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=6),
-       region=st.sampled_from(["local headers", "central directory", "end record"]))
-def test_random_header_mutations_of_the_release_zip_are_errors(tmp_path: Path, flips: list[tuple[int, int]],
-                                                               region: str) -> None:
+@settings(
+    max_examples=MUTATIONS, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=6),
+    region=st.sampled_from(["local headers", "central directory", "end record"]),
+)
+def test_random_header_mutations_of_the_release_zip_are_errors(
+    tmp_path: Path, flips: list[tuple[int, int]], region: str
+) -> None:
     """Bytes of the real release zip's headers set at random: the result loads or is refused, never a traceback."""
     data = bytearray(RELEASE.read_bytes())
     entries = central_entries(bytes(data))
@@ -194,15 +203,22 @@ def fork_copy(tmp_path: Path) -> Path:
 def places_table(rows: int, name: str, padding: int) -> pa.Table:
     """A places table of ``rows`` rows whose names are all ``name``, with ``padding`` random bytes elsewhere."""
     noise = os.urandom(padding).hex()
-    return pa.table({"place_id": [f"p{i}" for i in range(rows)], "name": [name] * rows,
-                     "aliases": pa.array([None] * rows, type=pa.list_(pa.string())), "kind": ["country"] * rows,
-                     "wikidata_id": [noise] + [None] * (rows - 1)})
+    return pa.table(
+        {
+            "place_id": [f"p{i}" for i in range(rows)],
+            "name": [name] * rows,
+            "aliases": pa.array([None] * rows, type=pa.list_(pa.string())),
+            "kind": ["country"] * rows,
+            "wikidata_id": [noise] + [None] * (rows - 1),
+        }
+    )
 
 
 @SETTINGS
 @given(rows=st.integers(60_000, 120_000), length=st.integers(20_000, 60_000))
-def test_a_dictionary_column_that_decodes_to_gigabytes_is_refused_unexpanded(tmp_path: Path, rows: int,
-                                                                             length: int) -> None:
+def test_a_dictionary_column_that_decodes_to_gigabytes_is_refused_unexpanded(
+    tmp_path: Path, rows: int, length: int
+) -> None:
     """One long string referenced by every row (a few hundred KB on disk, gigabytes expanded) is refused."""
     root = fork_copy(tmp_path)
     sink = io.BytesIO()
@@ -214,14 +230,16 @@ def test_a_dictionary_column_that_decodes_to_gigabytes_is_refused_unexpanded(tmp
 
 @SETTINGS
 @given(rows=st.integers(60_000, 120_000), length=st.integers(20_000, 60_000))
-def test_a_delta_encoded_column_that_decodes_to_gigabytes_is_refused_unexpanded(tmp_path: Path, rows: int,
-                                                                                length: int) -> None:
+def test_a_delta_encoded_column_that_decodes_to_gigabytes_is_refused_unexpanded(
+    tmp_path: Path, rows: int, length: int
+) -> None:
     """DELTA_BYTE_ARRAY pages (each value the previous one's prefix, a few bytes a row) decoding to gigabytes."""
     root = fork_copy(tmp_path)
     sink, batch = io.BytesIO(), places_table(2_000, "x" * length, 16)
     # Written a batch at a time into one row group, so this process never holds the gigabytes either.
-    with pq.ParquetWriter(sink, batch.schema, compression="zstd", use_dictionary=False,
-                          column_encoding={"name": "DELTA_BYTE_ARRAY"}) as writer:
+    with pq.ParquetWriter(
+        sink, batch.schema, compression="zstd", use_dictionary=False, column_encoding={"name": "DELTA_BYTE_ARRAY"}
+    ) as writer:
         for start in range(0, rows, len(batch)):
             ids = pa.array([f"p{start + i}" for i in range(len(batch))])
             writer.write_table(batch.set_column(0, "place_id", ids), row_group_size=1 << 30)
@@ -233,7 +251,8 @@ def test_a_delta_encoded_column_that_decodes_to_gigabytes_is_refused_unexpanded(
 @SETTINGS
 @given(rows=st.integers(20_000, 60_000), items=st.integers(5, 20), length=st.integers(10_000, 40_000))
 def test_a_list_column_that_decodes_to_gigabytes_is_refused_before_a_page_is_decoded(
-        tmp_path: Path, rows: int, items: int, length: int) -> None:
+    tmp_path: Path, rows: int, items: int, length: int
+) -> None:
     """Aliases lists whose every item points at one long dictionary value: no reader may expand them, so refused."""
     root = fork_copy(tmp_path)
     table = places_table(rows, "Kyiv", rows)
@@ -250,6 +269,7 @@ def test_a_list_column_that_decodes_to_gigabytes_is_refused_before_a_page_is_dec
 
 def patch_rows(data: bytes, old: int, new: int) -> bytes:
     """A Parquet file whose footer declares ``new`` rows where it held ``old`` (every varint of the count)."""
+
     def varint(value: int) -> bytes:
         value, out = (value << 1) ^ (value >> 63), bytearray()
         while True:
@@ -262,8 +282,8 @@ def patch_rows(data: bytes, old: int, new: int) -> bytes:
                 return bytes(out)
 
     length = struct.unpack("<I", data[-8:-4])[0]
-    footer = data[-8 - length:-8].replace(varint(old), varint(new))
-    return data[:-8 - length] + footer + struct.pack("<I", len(footer)) + b"PAR1"
+    footer = data[-8 - length : -8].replace(varint(old), varint(new))
+    return data[: -8 - length] + footer + struct.pack("<I", len(footer)) + b"PAR1"
 
 
 @SETTINGS
@@ -291,8 +311,10 @@ def table_with(table: str, column: str, value: Any, kind: pa.DataType) -> bytes:
 
 
 @SETTINGS
-@given(bad=st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80"]),
-       table=st.sampled_from(["quotes", "people", "defects"]))
+@given(
+    bad=st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80"]),
+    table=st.sampled_from(["quotes", "people", "defects"]),
+)
 def test_invalid_utf8_in_a_string_column_is_refused_at_load(tmp_path: Path, bad: bytes, table: str) -> None:
     """Bytes that are not UTF-8 in a string column (stored as binary, its hash declared) never reach a frame."""
     root = fork_copy(tmp_path)
@@ -335,8 +357,12 @@ def test_nan_or_infinity_in_a_number_is_refused_so_json_stays_json(tmp_path: Pat
 
 
 def drop_table(root: Path, table: str) -> None:
-    edit_descriptor(root, lambda d: d.__setitem__("resources", [r for r in d["resources"] if r["name"] not in (
-        table, f"{table}_parquet", f"{table}_schema")]))
+    edit_descriptor(
+        root,
+        lambda d: d.__setitem__(
+            "resources", [r for r in d["resources"] if r["name"] not in (table, f"{table}_parquet", f"{table}_schema")]
+        ),
+    )
 
 
 def drop_column(root: Path, table: str, column: str) -> None:
@@ -362,8 +388,10 @@ STRUCTURE = {
     "figures without qualifier": (lambda root: drop_column(root, "figures", "qualifier"), "no column 'qualifier'"),
     "mentions without text": (lambda root: drop_column(root, "mentions", "text"), "no column 'text'"),
     "nullable char_start": (lambda root: nullable(root, "quotes", "char_start"), "quotes.char_start may be null"),
-    "another primary key": (lambda root: edit_schema(root, "quotes", lambda s: s.__setitem__("primaryKey", ["text"])),
-                            "expected the primary key"),
+    "another primary key": (
+        lambda root: edit_schema(root, "quotes", lambda s: s.__setitem__("primaryKey", ["text"])),
+        "expected the primary key",
+    ),
 }
 
 
@@ -384,8 +412,7 @@ def spans(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
     from helpers import replace_table
 
     frame = ad.Package(root).load(table)
-    replace_table(root, table, pd.concat([frame, pd.DataFrame(rows).astype(frame.dtypes.to_dict())],
-                                         ignore_index=True))
+    replace_table(root, table, pd.concat([frame, pd.DataFrame(rows).astype(frame.dtypes.to_dict())], ignore_index=True))
 
 
 @SETTINGS
@@ -397,8 +424,17 @@ def test_quotations_nested_deeper_than_the_page_draws_are_refused(tmp_path: Path
     root = fork_copy(tmp_path)
     first = ad.Package(root).load("paragraphs").iloc[5]
     template = ad.Package(root).load("quotes").iloc[0].to_dict()
-    rows = [dict(template, quote_id=f"n{i}", paragraph_id=first.paragraph_id, char_start=int(first.char_start) + 0,
-                 char_end=int(first.char_end) - 0, text=first.text) for i in range(depth)]
+    rows = [
+        dict(
+            template,
+            quote_id=f"n{i}",
+            paragraph_id=first.paragraph_id,
+            char_start=int(first.char_start) + 0,
+            char_end=int(first.char_end) - 0,
+            text=first.text,
+        )
+        for i in range(depth)
+    ]
     spans(root, "quotes", rows)
     (line,) = refused(attempt(root, "render"))
     assert "spans nest" in line
@@ -416,19 +452,32 @@ def test_twelve_thousand_paragraphs_render_within_the_timeout(tmp_path: Path) ->
     template = ad.load("paragraphs").iloc[-1].to_dict()
     rows, start = [], len(text) + 1
     for i, line in enumerate(lines):
-        rows.append(dict(template, paragraph_id=f"x{i}", position=100 + i, line_number=1000 + i, char_start=start,
-                         char_end=start + len(line), text=line, kind="body"))
+        rows.append(
+            dict(
+                template,
+                paragraph_id=f"x{i}",
+                position=100 + i,
+                line_number=1000 + i,
+                char_start=start,
+                char_end=start + len(line),
+                text=line,
+                kind="body",
+            )
+        )
         start += len(line) + 1
     spans(root, "paragraphs", rows)
     assert attempt(root, "render") == ["render ok"]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.__setitem__("licenses", 5), "'licenses' to be a list of objects"),
-    (lambda d: d.__setitem__("title", ["a"]), "'title' to be a string"),
-    (lambda d: d.__setitem__("sources", [{"title": 7}]), "sources[0].title to be a string"),
-    (lambda d: resource(d, "article").__setitem__("licenses", [{"name": None}]), "licenses[0].name to be a string"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.__setitem__("licenses", 5), "'licenses' to be a list of objects"),
+        (lambda d: d.__setitem__("title", ["a"]), "'title' to be a string"),
+        (lambda d: d.__setitem__("sources", [{"title": 7}]), "sources[0].title to be a string"),
+        (lambda d: resource(d, "article").__setitem__("licenses", [{"name": None}]), "licenses[0].name to be a string"),
+    ],
+)
 def test_descriptor_properties_of_the_wrong_type_are_refused(tmp_path: Path, change: Any, message: str) -> None:
     """``licenses: 5`` and the like are a DescriptorError naming the property, before export or the page."""
     root = fork_copy(tmp_path)
@@ -521,8 +570,21 @@ def test_a_build_folder_that_is_a_symlink_out_is_never_read(tmp_path: Path) -> N
 # -- what the command line prints ----------------------------------------------------------------------------
 
 FORGED = "\nok: 28 files match their size and sha256\n"
-HIDDEN = ["\n", "\r", "\x1b", "\x85", "\u061c", "\u2028", "\u2029", "\ufeff", "\u2060", "\u00ad", "\U000e0041",
-          "\u202e", "\ue000"]
+HIDDEN = [
+    "\n",
+    "\r",
+    "\x1b",
+    "\x85",
+    "\u061c",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u2060",
+    "\u00ad",
+    "\U000e0041",
+    "\u202e",
+    "\ue000",
+]
 
 
 @SETTINGS
@@ -538,8 +600,9 @@ def test_no_hidden_character_from_a_path_reaches_the_terminal(tmp_path: Path, hi
 
 @SETTINGS
 @given(hidden=st.lists(st.sampled_from(HIDDEN), min_size=1, max_size=4))
-def test_no_hidden_character_from_a_cell_reaches_the_terminal_and_json_stays_json(tmp_path: Path,
-                                                                                hidden: list[str]) -> None:
+def test_no_hidden_character_from_a_cell_reaches_the_terminal_and_json_stays_json(
+    tmp_path: Path, hidden: list[str]
+) -> None:
     """A cell holding newlines, C1 or format characters: ``quotes`` prints it escaped, ``diff --format json``
     prints valid ASCII JSON that holds the cell exactly.
     """

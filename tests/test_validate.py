@@ -52,6 +52,7 @@ def test_validate_accepts_the_published_package(package_copy: Path) -> None:
 
 def test_validate_finds_a_span_whose_text_differs_from_the_article(package_copy: Path) -> None:
     """A quote whose text is not its slice (same length, one letter changed) is named by id and column text."""
+
     def edit(quotes: pd.DataFrame) -> None:
         i = row(quotes, "quote_id", "q03")
         text = quotes.loc[i, "text"]
@@ -63,16 +64,20 @@ def test_validate_finds_a_span_whose_text_differs_from_the_article(package_copy:
 
 def test_validate_finds_image_caption_and_credit_spans(package_copy: Path) -> None:
     """An image credit that differs from its slice is named by image id and the credit column."""
+
     def edit(images: pd.DataFrame) -> None:
         i = row(images, "image_id", "img2")
         images.loc[i, "credit"] = images.loc[i, "credit"].upper()
 
     change(package_copy, "images", edit)
-    assert problems(package_copy) == [Problem("images", "img2", "credit", "does not equal article[credit_char_start:credit_char_end]")]
+    assert problems(package_copy) == [
+        Problem("images", "img2", "credit", "does not equal article[credit_char_start:credit_char_end]")
+    ]
 
 
 def test_validate_finds_a_span_outside_its_paragraph(package_copy: Path) -> None:
     """A mention that names the wrong paragraph lies outside it: named by id at char_start."""
+
     def edit(mentions: pd.DataFrame) -> None:
         mentions.loc[row(mentions, "mention_id", "m0022"), "paragraph_id"] = "p03"
 
@@ -90,9 +95,13 @@ def test_validate_finds_a_missing_paragraph_row(package_copy: Path) -> None:
 
     change(package_copy, "paragraphs", edit)
     found = problems(package_copy)
-    coverage = Problem("paragraphs", None, None,
-                       f"paragraphs must be the {lines} non-empty lines of the article in order; "
-                       f"found {lines - 1} rows that do not match them line for line")
+    coverage = Problem(
+        "paragraphs",
+        None,
+        None,
+        f"paragraphs must be the {lines} non-empty lines of the article in order; "
+        f"found {lines - 1} rows that do not match them line for line",
+    )
     assert coverage in found
     # The mentions in the headline now point at a paragraph that does not exist.
     assert Problem("mentions", "m0022", "paragraph_id", "not found in paragraphs.paragraph_id") in found
@@ -101,12 +110,14 @@ def test_validate_finds_a_missing_paragraph_row(package_copy: Path) -> None:
 
 def test_validate_finds_a_wrong_line_number(package_copy: Path) -> None:
     """A paragraph with the wrong line_number gives one problem on the line_number column."""
+
     def edit(paragraphs: pd.DataFrame) -> None:
         paragraphs.loc[row(paragraphs, "paragraph_id", "p02"), "line_number"] = 2
 
     change(package_copy, "paragraphs", edit)
     assert problems(package_copy) == [
-        Problem("paragraphs", None, "line_number", "does not match the paragraph's line in the article")]
+        Problem("paragraphs", None, "line_number", "does not match the paragraph's line in the article")
+    ]
 
 
 def test_validate_finds_an_opening_mark_that_opens_no_quote(package_copy: Path) -> None:
@@ -116,7 +127,8 @@ def test_validate_finds_an_opening_mark_that_opens_no_quote(package_copy: Path) 
     assert ad.Package(package_copy).article_text()[start - 1] == OPENING_MARK
     change(package_copy, "quotes", lambda f: f[f.quote_id != "q05"].reset_index(drop=True))
     assert problems(package_copy) == [
-        Problem("quotes", None, None, f"the opening mark at offset {start - 1} opens no quotes row")]
+        Problem("quotes", None, None, f"the opening mark at offset {start - 1} opens no quotes row")
+    ]
 
 
 def test_validate_finds_an_opening_mark_that_opens_two_quotes(package_copy: Path) -> None:
@@ -127,11 +139,15 @@ def test_validate_finds_an_opening_mark_that_opens_two_quotes(package_copy: Path
     twin = quotes.loc[[i]].assign(quote_id="q99")
     change(package_copy, "quotes", lambda f: pd.concat([f, twin], ignore_index=True))
     assert problems(package_copy) == [
-        Problem("quotes", None, "char_start", f"the opening mark at offset {start - 1} opens 2 rows; expected exactly one")]
+        Problem(
+            "quotes", None, "char_start", f"the opening mark at offset {start - 1} opens 2 rows; expected exactly one"
+        )
+    ]
 
 
 def test_validate_finds_a_marked_quote_without_its_mark(package_copy: Path) -> None:
     """A name quote moved one character on no longer starts after an opening mark: named by id at char_start."""
+
     def edit(quotes: pd.DataFrame) -> None:
         i = row(quotes, "quote_id", "q05")
         quotes.loc[i, "char_start"] += 1
@@ -139,7 +155,15 @@ def test_validate_finds_a_marked_quote_without_its_mark(package_copy: Path) -> N
 
     change(package_copy, "quotes", edit)
     found = problems(package_copy)
-    assert Problem("quotes", "q05", "char_start", f"a direct/partial/name/scare quotation must start right after an opening mark {OPENING_MARK}") in found
+    assert (
+        Problem(
+            "quotes",
+            "q05",
+            "char_start",
+            f"a direct/partial/name/scare quotation must start right after an opening mark {OPENING_MARK}",
+        )
+        in found
+    )
     assert any(p.message.endswith("opens no quotes row") for p in found)
     assert len(found) == 2
 
@@ -147,18 +171,26 @@ def test_validate_finds_a_marked_quote_without_its_mark(package_copy: Path) -> N
 @pytest.mark.parametrize("quote_id", ["q01", "q07"])
 def test_validate_finds_a_wrong_has_closing_mark(package_copy: Path, quote_id: str) -> None:
     """has_closing_mark flipped on a marked quote, with or without a closing mark in the text, is named by id."""
+
     def edit(quotes: pd.DataFrame) -> None:
         i = row(quotes, "quote_id", quote_id)
         quotes.loc[i, "has_closing_mark"] = not bool(quotes.loc[i, "has_closing_mark"])
         quotes.loc[i, "lacks_closing_mark"] = not bool(quotes.loc[i, "has_closing_mark"])  # kept consistent
 
     change(package_copy, "quotes", edit)
-    assert problems(package_copy) == [Problem("quotes", quote_id, "has_closing_mark",
-                                              f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation")]
+    assert problems(package_copy) == [
+        Problem(
+            "quotes",
+            quote_id,
+            "has_closing_mark",
+            f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation",
+        )
+    ]
 
 
 def test_validate_finds_a_foreign_key_to_an_unknown_id(package_copy: Path) -> None:
     """A speaker id that is not in people is named by quote id and column."""
+
     def edit(quotes: pd.DataFrame) -> None:
         quotes.loc[row(quotes, "quote_id", "q01"), "speaker_person_id"] = "nobody"
 
@@ -178,6 +210,7 @@ def test_validate_finds_csv_and_parquet_holding_different_rows(package_copy: Pat
 
 def test_validate_lists_every_problem_at_once(package_copy: Path) -> None:
     """Faults in two tables and two rules are all listed by one run."""
+
     def quotes_edit(quotes: pd.DataFrame) -> None:
         quotes.loc[row(quotes, "quote_id", "q01"), "speaker_person_id"] = "nobody"
         quotes.loc[row(quotes, "quote_id", "q02"), "has_closing_mark"] = False
@@ -189,12 +222,21 @@ def test_validate_lists_every_problem_at_once(package_copy: Path) -> None:
     change(package_copy, "quotes", quotes_edit)
     change(package_copy, "mentions", mentions_edit)
     found = problems(package_copy)
-    assert sorted(map(str, found)) == sorted(map(str, [
-        Problem("quotes", "q01", "speaker_person_id", "not found in people.person_id"),
-        Problem("quotes", "q02", "has_closing_mark",
-                f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation"),
-        Problem("mentions", "m0022", "char_start", OUTSIDE),
-    ]))
+    assert sorted(map(str, found)) == sorted(
+        map(
+            str,
+            [
+                Problem("quotes", "q01", "speaker_person_id", "not found in people.person_id"),
+                Problem(
+                    "quotes",
+                    "q02",
+                    "has_closing_mark",
+                    f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation",
+                ),
+                Problem("mentions", "m0022", "char_start", OUTSIDE),
+            ],
+        )
+    )
 
 
 def test_validate_lists_a_damaged_file_with_the_other_problems(package_copy: Path) -> None:
@@ -215,13 +257,16 @@ def test_validate_caps_each_check_at_fifty_rows(package_copy: Path) -> None:
     outside = [p for p in problems(package_copy) if p.table == "mentions" and p.column == "char_start"]
     headline = int((mentions.paragraph_id == "p01").sum())
     assert len(outside) == 51
-    assert outside[-1] == Problem("mentions", None, "char_start", f"... {len(mentions) - headline - 50} more rows: {OUTSIDE}")
+    assert outside[-1] == Problem(
+        "mentions", None, "char_start", f"... {len(mentions) - headline - 50} more rows: {OUTSIDE}"
+    )
 
 
 def drop_field(table: str, column: str) -> Callable[[dict], object]:
     def edit(schema: dict) -> None:
         schema["fields"] = [f for f in schema["fields"] if f["name"] != column]
         schema["foreignKeys"] = [k for k in schema.get("foreignKeys", []) if column not in k["fields"]]
+
     return edit
 
 

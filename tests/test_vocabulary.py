@@ -168,7 +168,7 @@ def test_published_quotes_follow_the_speech_and_closing_mark_facts() -> None:
     assert set(quotes.quote_type) >= set(UNMARKED_TYPES) | {"direct", "name"}, "the data should exercise the rules"
     for row in quotes.itertuples():
         assert bool(row.is_speech) is (row.quote_type in SPEECH_TYPES), row.quote_id
-        closed = text[row.char_end:row.char_end + 1] == CLOSING_MARK
+        closed = text[row.char_end : row.char_end + 1] == CLOSING_MARK
         expected = None if row.quote_type in UNMARKED_TYPES else closed
         assert (None if pd.isna(row.has_closing_mark) else bool(row.has_closing_mark)) is expected, row.quote_id
         assert bool(row.lacks_closing_mark) is (expected is False), row.quote_id

@@ -34,8 +34,18 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels = [wheel]
     venv = base / "venv"
     run(sys.executable, "-m", "venv", venv, check=True)
-    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "-c", ROOT / "requirements.lock", wheels[0], check=True)
+    run(
+        venv / "bin" / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-c",
+        ROOT / "requirements.lock",
+        wheels[0],
+        check=True,
+    )
     return venv
 
 
@@ -49,8 +59,10 @@ def in_empty_folder(venv: Path, tmp_path: Path, *args: str) -> tuple[int, str, s
 
 def test_wheel_loads_every_table_offline_from_an_empty_folder(installed: Path, tmp_path: Path) -> None:
     """The issue's one-liner prints the row counts of the committed CSVs, with no checkout in sight."""
-    code = ("import article_data as ad; ad.verify(); ad.validate(); "
-            "print(__import__('json').dumps({n: len(ad.load(n)) for n in ad.TABLES})); print(ad.path())")
+    code = (
+        "import article_data as ad; ad.verify(); ad.validate(); "
+        "print(__import__('json').dumps({n: len(ad.load(n)) for n in ad.TABLES})); print(ad.path())"
+    )
     status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "python"), "-c", code)
     assert status == 0, err
     counts_line, root_line = out.strip().splitlines()
@@ -64,8 +76,10 @@ def test_wheel_loads_every_table_offline_from_an_empty_folder(installed: Path, t
 
 def test_wheel_reports_the_pinned_version(installed: Path, tmp_path: Path) -> None:
     """The installed distribution, the module and its descriptor report the same version."""
-    code = ("import article_data as ad, importlib.metadata as m; "
-            "print(ad.__version__, m.version('article-data'), ad.descriptor()['version'])")
+    code = (
+        "import article_data as ad, importlib.metadata as m; "
+        "print(ad.__version__, m.version('article-data'), ad.descriptor()['version'])"
+    )
     status, out, _ = in_empty_folder(installed, tmp_path, str(installed / "bin" / "python"), "-c", code)
     assert status == 0 and out.split() == [ad.__version__] * 3
 
@@ -73,15 +87,19 @@ def test_wheel_reports_the_pinned_version(installed: Path, tmp_path: Path) -> No
 def test_flipped_byte_in_installed_data_is_caught(installed: Path, tmp_path: Path) -> None:
     """Changing one byte of an installed data file makes load raise IntegrityError and verify exit 1."""
     python = str(installed / "bin" / "python")
-    status, out, _ = in_empty_folder(installed, tmp_path, python, "-c", "import article_data as ad; print(ad.path('figures', format='csv'))")
+    status, out, _ = in_empty_folder(
+        installed, tmp_path, python, "-c", "import article_data as ad; print(ad.path('figures', format='csv'))"
+    )
     target = Path(out.strip())
     original = target.read_bytes()
     try:
         data = bytearray(original)
         data[len(data) // 2] ^= 0x01
         target.write_bytes(bytes(data))
-        code = ("import article_data as ad\ntry:\n    ad.load('figures', format='csv')\n"
-                "except ad.IntegrityError as e:\n    print('IntegrityError', e.path)")
+        code = (
+            "import article_data as ad\ntry:\n    ad.load('figures', format='csv')\n"
+            "except ad.IntegrityError as e:\n    print('IntegrityError', e.path)"
+        )
         status, out, _ = in_empty_folder(installed, tmp_path, python, "-c", code)
         assert out.split() == ["IntegrityError", str(target)]
         status, _, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "article-data"), "verify")
@@ -97,9 +115,15 @@ def test_the_wheel_holds_only_the_library_and_its_data(wheel: Path) -> None:
     top = {n.split("/")[0] for n in names}
     assert top == {"article_data", f"article_data-{ad.__version__}.dist-info"}, top
     assert not [n for n in names if "article_data_build" in n or "article_data_bench" in n]
-    for wanted in ("article_data/py.typed", "article_data/_data/datapackage.json", "article_data/_data/DATASHEET.md",
-                   "article_data/_data/DATA_DICTIONARY.md", "article_data/_data/ANNOTATION_GUIDE.md",
-                   "article_data/_data/CHANGELOG.md", "article_data/_data/releases/article-data-1.0.0.zip"):
+    for wanted in (
+        "article_data/py.typed",
+        "article_data/_data/datapackage.json",
+        "article_data/_data/DATASHEET.md",
+        "article_data/_data/DATA_DICTIONARY.md",
+        "article_data/_data/ANNOTATION_GUIDE.md",
+        "article_data/_data/CHANGELOG.md",
+        "article_data/_data/releases/article-data-1.0.0.zip",
+    ):
         assert wanted in names, wanted
     assert any(n.startswith("article_data/_render/") and n.endswith(".css") for n in names)
 
@@ -130,8 +154,9 @@ def test_the_package_index_description_is_the_readme_s_user_part(wheel: Path) ->
     not a second copy: every link absolute, `pip install` first, nothing for contributors.
     """
     with zipfile.ZipFile(wheel) as archive:
-        metadata = HeaderParser().parsestr(archive.read(f"article_data-{ad.__version__}.dist-info/METADATA")
-                                           .decode("utf-8"))
+        metadata = HeaderParser().parsestr(
+            archive.read(f"article_data-{ad.__version__}.dist-info/METADATA").decode("utf-8")
+        )
     assert metadata["Description-Content-Type"] == "text/markdown"
     body = str(metadata.get_payload())
     assert body.strip() == readme_user_part().strip()
@@ -163,12 +188,15 @@ def test_a_released_version_can_be_compared_from_the_installed_wheel(installed: 
 
 def test_a_kept_release_opens_by_number_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
     """`ad.Package.release("1.0.0")` and `--release 1.0.0` open the release inside the wheel, with no checkout."""
-    code = ("import article_data as ad; old = ad.Package.release('1.0.0'); old.verify(); "
-            "print(old.version, len(old.load('defects')), old.root.is_relative_to(ad.path()))")
+    code = (
+        "import article_data as ad; old = ad.Package.release('1.0.0'); old.verify(); "
+        "print(old.version, len(old.load('defects')), old.root.is_relative_to(ad.path()))"
+    )
     status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "python"), "-c", code)
     assert status == 0 and out.split() == ["1.0.0", "23", "True"], err
-    status, out, err = in_empty_folder(installed, tmp_path, str(installed / "bin" / "article-data"),
-                                       "--release", "1.0.0", "info")
+    status, out, err = in_empty_folder(
+        installed, tmp_path, str(installed / "bin" / "article-data"), "--release", "1.0.0", "info"
+    )
     assert status == 0 and out.startswith("article-data 1.0.0 "), err
 
 
@@ -179,7 +207,12 @@ def test_the_library_never_imports_the_build() -> None:
     offenders = []
     for path in (ROOT / "src" / "article_data").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("article_data_build", "article_data_bench")]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
+            offenders += [
+                f"{path.name}: {n}" for n in names if n.split(".")[0] in ("article_data_build", "article_data_bench")
+            ]
     assert not offenders, offenders

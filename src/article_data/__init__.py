@@ -45,6 +45,20 @@ if TYPE_CHECKING:
     from ._verification import Verification
 
     TABLES: tuple[str, ...]
+    # what mypy sees of _ON_BUNDLED: the bound methods of a Package
+    _bundled_copy = Package()
+    load = _bundled_copy.load
+    load_all = _bundled_copy.load_all
+    quotes_with_speakers = _bundled_copy.quotes_with_speakers
+    article_text = _bundled_copy.article_text
+    descriptor = _bundled_copy.descriptor
+    path = _bundled_copy.path
+    export = _bundled_copy.export
+    verify = _bundled_copy.verify
+    validate = _bundled_copy.validate
+    schema = _bundled_copy.schema
+    connect = _bundled_copy.connect
+    sql = _bundled_copy.sql
 else:  # resolved on first attribute access, so typing.get_type_hints works without importing them now
     _diff = LazyModule("article_data._diff")
     _verification = LazyModule("article_data._verification")
@@ -95,7 +109,28 @@ __all__ = [
 ]
 
 
+#: The module-level names that are :class:`Package`'s methods on the bundled copy (``ad.load`` is
+#: ``ad.Package().load``: its signature, docstring and type hints), never restated here. The rule
+#: (README, "The library"): what reads one copy is a method; what spans copies is a function.
+_ON_BUNDLED = (
+    "load",
+    "load_all",
+    "quotes_with_speakers",
+    "article_text",
+    "descriptor",
+    "path",
+    "export",
+    "verify",
+    "validate",
+    "schema",
+    "connect",
+    "sql",
+)
+
+
 def __getattr__(name: str) -> object:
+    if name in _ON_BUNDLED:
+        return getattr(_default_package(), name)
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
@@ -138,46 +173,9 @@ def _default_package() -> Package:
     return _bundled
 
 
-def load(name: str, *, verify: bool = True, format: Format = "parquet") -> "pd.DataFrame":
-    """Load one table of the bundled package; see :meth:`Package.load`.
-
-    The text is a machine-paraphrased copy of the TIME article: quotations are as printed
-    in this copy, not verified speech (DATASHEET.md; the ``defects`` table).
-    """
-    return _default_package().load(name, verify=verify, format=format)
-
-
-def load_all(*, verify: bool = True, format: Format = "parquet") -> Tables:
-    """Load every table of the bundled package; see :meth:`Package.load_all`."""
-    return _default_package().load_all(verify=verify, format=format)
-
-
-def article_text(*, verify: bool = True) -> str:
-    """Return the article text the offsets refer to; see :meth:`Package.article_text`."""
-    return _default_package().article_text(verify=verify)
-
-
-def descriptor() -> dict[str, Any]:
-    """Return a copy of the bundled ``datapackage.json``; see :meth:`Package.descriptor`."""
-    return _default_package().descriptor()
-
-
-def path(name: str | None = None, *, format: Format = "parquet") -> Path:
-    """Return the path of a bundled file or of the package root; see :meth:`Package.path`."""
-    return _default_package().path(name, format=format)
-
-
-def verify() -> "_verification.Verification":
-    """Check size and sha256 of every bundled file, and say which release it is; see :meth:`Package.verify`."""
-    return _default_package().verify()
-
-
-def validate() -> None:
-    """Validate the bundled package fully; see :meth:`Package.validate`."""
-    _default_package().validate()
-
-
-def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathLike[str] | None" = None) -> "_diff.PackageDiff":
+def diff(
+    old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathLike[str] | None" = None
+) -> "_diff.PackageDiff":
     """Compare two packages: folders, zip archives or released versions (``"1.0.0"``); see :mod:`article_data._diff`.
 
     ``new`` defaults to the bundled package. The result lists, per table, the rows added,
@@ -192,11 +190,6 @@ def diff(old: "Package | str | os.PathLike[str]", new: "Package | str | os.PathL
 
     base = _default_package()
     return diff_packages(open_package(old, base), open_package(new if new is not None else base, base))
-
-
-def export(name: str, format: str = "parquet", *, protect_formulas: bool = True) -> bytes:
-    """Return a table as the bytes of a csv, parquet or json file; see :meth:`Package.export`."""
-    return _default_package().export(name, format, protect_formulas=protect_formulas)
 
 
 def releases() -> "tuple[_releases.Release, ...]":
@@ -225,26 +218,6 @@ def export_releases(directory: "str | os.PathLike[str]", *, overwrite: bool = Fa
     from ._release_export import export_releases as write
 
     return write(directory, _default_package(), overwrite=overwrite)
-
-
-def quotes_with_speakers(*, speech_only: bool = True) -> "pd.DataFrame":
-    """Return the quotations with their speakers resolved; see :meth:`Package.quotes_with_speakers`."""
-    return _default_package().quotes_with_speakers(speech_only=speech_only)
-
-
-def schema(name: str) -> "pa_schema.DataFrameSchema":
-    """Return the pandera schema of a table; see :meth:`Package.schema`."""
-    return _default_package().schema(name)
-
-
-def connect(*, verify: bool = True) -> "duckdb.DuckDBPyConnection":
-    """Return a DuckDB connection with a table per table; see :meth:`Package.connect`."""
-    return _default_package().connect(verify=verify)
-
-
-def sql(query: str, *, verify: bool = True) -> "pd.DataFrame":
-    """Run a SQL query over the tables with DuckDB; see :meth:`Package.sql`."""
-    return _default_package().sql(query, verify=verify)
 
 
 def to_spacy() -> "spacy_tokens.Doc":

@@ -21,16 +21,26 @@ TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from ._package import Package
 
-__all__ = ["ENTITY_TYPES", "SPAN_TABLES", "Annotations", "Entity", "entity_type_of", "load_annotations",
-           "mention_entity_type"]
+__all__ = [
+    "ENTITY_TYPES",
+    "SPAN_TABLES",
+    "Annotations",
+    "Entity",
+    "entity_type_of",
+    "load_annotations",
+    "mention_entity_type",
+]
 
 #: The tables whose rows are spans the converters export, in this order.
 SPAN_TABLES: tuple[str, ...] = ("mentions", "quotes", "figures", "defects", "paragraphs")
 #: Entity table -> the entity type word (the id column without ``_id``): person, organization, place.
 ENTITY_TYPES: dict[str, str] = {table: column.removesuffix("_id") for table, column in ENTITY_ID_COLUMNS.items()}
 #: Entity table -> the columns holding the names an entity goes by, display name first.
-_NAME_COLUMNS: dict[str, tuple[str, ...]] = {"people": ("label", "name"), "organizations": ("name",),
-                                             "places": ("name",)}
+_NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "people": ("label", "name"),
+    "organizations": ("name",),
+    "places": ("name",),
+}
 _ALIAS_SEPARATOR = " | "
 
 
@@ -57,8 +67,10 @@ def mention_entity_type(mention: Mapping[str, Any]) -> str:
     for table, column in ENTITY_ID_COLUMNS.items():
         if mention.get(column):
             return ENTITY_TYPES[table]
-    raise ArticleDataError(f"mention {mention.get('mention_id')!r}: expected one of "
-                           f"{', '.join(ENTITY_ID_COLUMNS.values())} to be set, found none; validate the package")
+    raise ArticleDataError(
+        f"mention {mention.get('mention_id')!r}: expected one of "
+        f"{', '.join(ENTITY_ID_COLUMNS.values())} to be set, found none; validate the package"
+    )
 
 
 @dataclass(frozen=True)
@@ -130,8 +142,13 @@ def _entity(table: str, row: Mapping[str, Any]) -> Entity:
     names = [str(row[c]) for c in _NAME_COLUMNS[table] if row.get(c)]
     names += _aliases(row.get("aliases"))
     row_id = str(row[ENTITY_ID_COLUMNS[table]])
-    return Entity(id=row_id, type=ENTITY_TYPES[table], name=names[0] if names else row_id,
-                  names=tuple(dict.fromkeys(names)), wikidata_id=row.get("wikidata_id") or None)
+    return Entity(
+        id=row_id,
+        type=ENTITY_TYPES[table],
+        name=names[0] if names else row_id,
+        names=tuple(dict.fromkeys(names)),
+        wikidata_id=row.get("wikidata_id") or None,
+    )
 
 
 def load_annotations(pkg: Package) -> Annotations:

@@ -39,8 +39,19 @@ MEMBER_LIMIT = 256 << 20
 MAX_RATIO = 100
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 #: What zipfile raises on a damaged or hostile archive (a header mutation can reach any of them).
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError,
-               zlib.error, struct.error, OverflowError, IndexError, KeyError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    struct.error,
+    OverflowError,
+    IndexError,
+    KeyError,
+)
 _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
@@ -65,8 +76,10 @@ class ZipSource:
         return f"{self.root}!/{rel}" if rel else str(self.root)
 
     def path(self, rel: str) -> Path:
-        raise ArticleDataError(f"{self.show(rel)}: a member of an archive has no path of its own; read it with "
-                               "load(), article_text() or export(), or unzip the archive and open the folder")
+        raise ArticleDataError(
+            f"{self.show(rel)}: a member of an archive has no path of its own; read it with "
+            "load(), article_text() or export(), or unzip the archive and open the folder"
+        )
 
     def swap_in_progress(self) -> str:
         return ""
@@ -79,8 +92,9 @@ class ZipSource:
         try:
             fd = os.open(self.root, flags)
         except OSError as exc:
-            raise DescriptorError(f"{where}: cannot open the archive ({exc.strerror}); expected a zip of a data "
-                                  "package") from None
+            raise DescriptorError(
+                f"{where}: cannot open the archive ({exc.strerror}); expected a zip of a data package"
+            ) from None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > ARCHIVE_LIMIT:
             os.close(fd)
@@ -93,37 +107,56 @@ class ZipSource:
             self._members = _check_directory(archive, where, info.st_size)
         except _ZIP_ERRORS as exc:
             handle.close()
-            raise DescriptorError(f"{where}: not a usable zip archive ({exc}); expected the zip of a data package") from None
+            raise DescriptorError(
+                f"{where}: not a usable zip archive ({exc}); expected the zip of a data package"
+            ) from None
         except BaseException:
             handle.close()
             raise
         self._zip = archive
         return archive
 
-    def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
-             error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes:
+    def read(
+        self,
+        rel: str,
+        *,
+        size: int | None = None,
+        digest: str | None = None,
+        limit: int | None = None,
+        error: type[ArticleDataError] = IntegrityError,
+        missing: str | None = None,
+    ) -> bytes:
         """A member's bytes after checking its directory entry, its size and (if ``digest``) its sha256."""
         archive = self._open()
         shown = self.show(rel)
         member = self._members.get(PurePosixPath(rel).as_posix())
         if member is None:
             advice = missing or f"expected {size} bytes with {digest}. {FIX}"
-            raise error(f"{shown}: missing from the archive; {advice}", **integrity_fields(error, shown, digest, "missing"))
+            raise error(
+                f"{shown}: missing from the archive; {advice}", **integrity_fields(error, shown, digest, "missing")
+            )
         bound = size if size is not None else limit
         if size is not None and member.file_size != size:
-            raise error(f"{shown}: size differs from the descriptor: expected {size} bytes but the archive lists "
-                        f"{member.file_size}. {FIX}", **integrity_fields(error, shown, str(size), str(member.file_size)))
+            raise error(
+                f"{shown}: size differs from the descriptor: expected {size} bytes but the archive lists "
+                f"{member.file_size}. {FIX}",
+                **integrity_fields(error, shown, str(size), str(member.file_size)),
+            )
         if bound is not None and member.file_size > bound:
             raise error(f"{shown}: {member.file_size} bytes, more than the {bound} accepted for this file; refused")
         try:
             with archive.open(member) as stream:
                 data = _read_bounded(stream, member.file_size)
         except _ZIP_ERRORS as exc:
-            raise error(f"{shown}: cannot be read from the archive ({exc}). {FIX}",
-                        **integrity_fields(error, shown, digest, "unreadable")) from None
+            raise error(
+                f"{shown}: cannot be read from the archive ({exc}). {FIX}",
+                **integrity_fields(error, shown, digest, "unreadable"),
+            ) from None
         if len(data) != member.file_size:
-            raise error(f"{shown}: holds {len(data)} bytes where the archive lists {member.file_size}. {FIX}",
-                        **integrity_fields(error, shown, str(member.file_size), str(len(data))))
+            raise error(
+                f"{shown}: holds {len(data)} bytes where the archive lists {member.file_size}. {FIX}",
+                **integrity_fields(error, shown, str(member.file_size), str(len(data))),
+            )
         check_digest(shown, data, digest, error)
         return data
 
@@ -155,7 +188,7 @@ def _check_end_record(handle: BinaryIO, size: int, where: str) -> None:
         raise zipfile.BadZipFile("no end-of-central-directory record")
     _, disk, cd_disk, _, entries, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, at)
     locator_at = at - _EOCD64_LOCATOR.size
-    if locator_at >= 0 and tail[locator_at:locator_at + 4] == b"PK\x06\x07":
+    if locator_at >= 0 and tail[locator_at : locator_at + 4] == b"PK\x06\x07":
         _, _, record_at, _ = _EOCD64_LOCATOR.unpack_from(tail, locator_at)
         if record_at + _EOCD64.size > size:
             raise zipfile.BadZipFile("the zip64 end record lies outside the archive")
@@ -169,8 +202,9 @@ def _check_end_record(handle: BinaryIO, size: int, where: str) -> None:
     if entries > MAX_MEMBERS:
         raise DescriptorError(f"{where}: the archive lists {entries} members; at most {MAX_MEMBERS} are accepted")
     if cd_offset + cd_size > size:
-        raise zipfile.BadZipFile(f"the central directory ({cd_size} bytes at {cd_offset}) lies outside the "
-                                 f"archive of {size} bytes")
+        raise zipfile.BadZipFile(
+            f"the central directory ({cd_size} bytes at {cd_offset}) lies outside the archive of {size} bytes"
+        )
 
 
 def _bad_member(name: str, info: zipfile.ZipInfo, seen: dict[str, zipfile.ZipInfo]) -> str | None:
@@ -190,8 +224,10 @@ def _bad_member(name: str, info: zipfile.ZipInfo, seen: dict[str, zipfile.ZipInf
     if info.file_size > MEMBER_LIMIT:
         return f"declares {info.file_size} bytes, more than the {MEMBER_LIMIT} accepted for one member"
     if info.file_size > max(info.compress_size, 1) * MAX_RATIO:
-        return (f"inflates {info.file_size} bytes from {info.compress_size}, more than {MAX_RATIO} to 1 "
-                "(a possible zip bomb)")
+        return (
+            f"inflates {info.file_size} bytes from {info.compress_size}, more than {MAX_RATIO} to 1 "
+            "(a possible zip bomb)"
+        )
     return None
 
 
@@ -209,8 +245,10 @@ def _check_directory(archive: zipfile.ZipFile, where: str, size: int) -> dict[st
     end = 0
     for info in sorted(entries, key=lambda i: i.header_offset):
         if info.header_offset < end:
-            raise DescriptorError(f"{where}: the member {info.filename!r:.120} overlaps the member before it; "
-                                  "refused (entries sharing bytes are a zip bomb's trick)")
+            raise DescriptorError(
+                f"{where}: the member {info.filename!r:.120} overlaps the member before it; "
+                "refused (entries sharing bytes are a zip bomb's trick)"
+            )
         encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         end = info.header_offset + 30 + len(info.orig_filename.encode(encoding, "replace")) + info.compress_size
     start_dir = int(getattr(archive, "start_dir", size))

@@ -43,14 +43,17 @@ def _check_footer(meta: pq.FileMetaData, size: int) -> None:
     bytes_cap = _decoded_cap(size)
     rows_cap = bytes_cap // (VALUE_BYTES * max(1, meta.num_columns))
     if not 0 <= meta.num_rows <= rows_cap:
-        raise ValueError(f"its footer declares {meta.num_rows} rows of {meta.num_columns} columns; a file of {size} "
-                         f"bytes may decode to at most {rows_cap} such rows")
+        raise ValueError(
+            f"its footer declares {meta.num_rows} rows of {meta.num_columns} columns; a file of {size} "
+            f"bytes may decode to at most {rows_cap} such rows"
+        )
     rows = total = 0
     for index in range(meta.num_row_groups):
         group = meta.row_group(index)
         if group.num_columns != meta.num_columns:  # pyarrow aborts the process on a column index past the schema's
-            raise ValueError(f"row group {index} holds {group.num_columns} column chunks; the schema has "
-                             f"{meta.num_columns}")
+            raise ValueError(
+                f"row group {index} holds {group.num_columns} column chunks; the schema has {meta.num_columns}"
+            )
         if group.num_rows < 0:
             raise ValueError(f"row group {index} declares {group.num_rows} rows")
         rows += group.num_rows
@@ -64,8 +67,9 @@ def _check_footer(meta: pq.FileMetaData, size: int) -> None:
     if rows != meta.num_rows or rows > rows_cap:
         raise ValueError(f"its row groups declare {rows} rows where the footer declares {meta.num_rows}")
     if total > bytes_cap:
-        raise ValueError(f"its pages declare {total} bytes uncompressed; a file of {size} bytes may decode to at "
-                         f"most {bytes_cap}")
+        raise ValueError(
+            f"its pages declare {total} bytes uncompressed; a file of {size} bytes may decode to at most {bytes_cap}"
+        )
 
 
 def _expanded_size(table: pa.Table, cap: int) -> int:
@@ -129,7 +133,9 @@ def _read_plan(file: pq.ParquetFile, data: bytes, strings: Sequence[str]) -> lis
     pages = column_pages(data, file.metadata)
     dense = sum(p.uncompressed + VALUE_BYTES * max(p.values, rows) for p in pages.values())
     if dense > cap:
-        raise ValueError(f"its pages hold {dense} bytes uncompressed; a file of {size} bytes may decode to at most {cap}")
+        raise ValueError(
+            f"its pages hold {dense} bytes uncompressed; a file of {size} bytes may decode to at most {cap}"
+        )
     budget, dictionaries = cap - dense, []
     for column in sorted((p for p in pages.values() if p.amplifies), key=lambda p: p.decoded_bound()):
         extra = column.decoded_bound() - column.uncompressed
@@ -139,8 +145,10 @@ def _read_plan(file: pq.ParquetFile, data: bytes, strings: Sequence[str]) -> lis
             dictionaries.append(column.path)
         else:
             name = column.path.split(".")[0]
-            raise ValueError(f"column {name!r} may decode to {column.decoded_bound()} bytes; a file of {size} bytes may "
-                             f"decode to at most {cap}")
+            raise ValueError(
+                f"column {name!r} may decode to {column.decoded_bound()} bytes; a file of {size} bytes may "
+                f"decode to at most {cap}"
+            )
     return dictionaries
 
 
@@ -166,15 +174,17 @@ def read_parquet(data: bytes, names: Sequence[str], strings: Sequence[str]) -> p
     if unexpected:  # not what the schema says, and a cast would expand it
         raise ValueError(f"column {unexpected[0]!r} is stored as text where its Table Schema gives another type")
     dictionaries = _read_plan(footer, data, strings)
-    file = pq.ParquetFile(pa.BufferReader(data), page_checksum_verification=True, read_dictionary=dictionaries,
-                          **limits)
+    file = pq.ParquetFile(
+        pa.BufferReader(data), page_checksum_verification=True, read_dictionary=dictionaries, **limits
+    )
     table = file.read()
     _check_decoded(table)
     cap = _decoded_cap(size)
     expanded = _expanded_size(table, cap)
     if expanded > cap:
-        raise ValueError(f"its string columns decode to {expanded} bytes; a file of {size} bytes may decode to at "
-                         f"most {cap}")
+        raise ValueError(
+            f"its string columns decode to {expanded} bytes; a file of {size} bytes may decode to at most {cap}"
+        )
     return table
 
 
@@ -191,8 +201,10 @@ def check_values(table: pa.Table) -> None:
     # the dictionaries before they are expanded.
     for field, column in zip(table.schema, table.columns):
         if not field.nullable and column.null_count:
-            raise ValueError(f"column {field.name!r} holds {column.null_count} empty value(s); its schema requires "
-                             "a value in every row")
+            raise ValueError(
+                f"column {field.name!r} holds {column.null_count} empty value(s); its schema requires "
+                "a value in every row"
+            )
         kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
         if pa.types.is_floating(kind):
             bad = pc.sum(pc.invert(pc.is_finite(column))).as_py()

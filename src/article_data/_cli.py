@@ -19,6 +19,8 @@ from ._version import __version__
 
 #: Output formats of ``export``, by file extension (SQLite: the whole package, for Datasette).
 EXPORT_EXTENSIONS = {**{f".{fmt}": fmt for fmt in EXPORT_FORMATS}, ".sqlite3": "sqlite", ".db": "sqlite"}
+
+
 def _say(text: object, *, file: Any = None) -> None:
     """Print one line: every hidden character in it escaped, line breaks included."""
     print(escape(text, newlines=False), file=file or sys.stdout)
@@ -95,8 +97,10 @@ def _schema(args: argparse.Namespace) -> int:
     for field in schema["fields"]:
         required = "required" if field.get("constraints", {}).get("required") else "nullable"
         dtype = pandas_dtype(field)
-        _say(f"  {field['name']:<26}{field['type']:<9}{dtype!s:<22}{required:<9}"
-             f"{escape(field.get('description', ''), newlines=False)}")
+        _say(
+            f"  {field['name']:<26}{field['type']:<9}{dtype!s:<22}{required:<9}"
+            f"{escape(field.get('description', ''), newlines=False)}"
+        )
     return 0
 
 
@@ -105,16 +109,20 @@ def _export_format(args: argparse.Namespace) -> str:
     suffix = PurePath(args.output).suffix.lower() if args.output != "-" else ""
     implied = EXPORT_EXTENSIONS.get(suffix)
     if args.format and implied and args.format != implied:
-        raise ArticleDataError(f"{args.output}: --format {args.format} does not match the extension {suffix!r}; "
-                               f"use a {args.format} file name or --format {implied}")
+        raise ArticleDataError(
+            f"{args.output}: --format {args.format} does not match the extension {suffix!r}; "
+            f"use a {args.format} file name or --format {implied}"
+        )
     if args.format:
         return str(args.format)
     if implied:
         return implied
     if args.output == "-":
         return "csv"
-    raise ArticleDataError(f"{args.output}: cannot tell the format from the extension {suffix or '(none)'!r}; "
-                           f"name a {', '.join(EXPORT_EXTENSIONS)} file or give --format")
+    raise ArticleDataError(
+        f"{args.output}: cannot tell the format from the extension {suffix or '(none)'!r}; "
+        f"name a {', '.join(EXPORT_EXTENSIONS)} file or give --format"
+    )
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -134,14 +142,20 @@ def _export(args: argparse.Namespace) -> int:
 def _export_sqlite(args: argparse.Namespace, pkg: Package, fmt: str) -> int:
     """``export -o article.sqlite``: the whole package as one database, with Datasette's metadata.json beside it."""
     if fmt != "sqlite":
-        raise ArticleDataError(f"{args.output}: name a table to write it as {fmt}, or write the whole package "
-                               "to a .sqlite file (no table named)")
+        raise ArticleDataError(
+            f"{args.output}: name a table to write it as {fmt}, or write the whole package "
+            "to a .sqlite file (no table named)"
+        )
     if args.table is not None:
-        raise ArticleDataError(f"{args.output}: a SQLite export holds the whole package (its foreign keys join the "
-                               f"tables); leave out the table name {args.table!r}")
+        raise ArticleDataError(
+            f"{args.output}: a SQLite export holds the whole package (its foreign keys join the "
+            f"tables); leave out the table name {args.table!r}"
+        )
     beside = pkg.export_sqlite(args.output)
-    _say(f"wrote {len(pkg.tables)} tables of article-data {pkg.version} to {args.output} (sqlite) and {beside}; "
-         f"serve them with `datasette {args.output} -m {beside}`")
+    _say(
+        f"wrote {len(pkg.tables)} tables of article-data {pkg.version} to {args.output} (sqlite) and {beside}; "
+        f"serve them with `datasette {args.output} -m {beside}`"
+    )
     return 0
 
 
@@ -156,13 +170,19 @@ def _releases(args: argparse.Namespace) -> int:
         from ._release_export import export_versions
 
         rows = export_versions(args.export, current, [Package(r.checked()) for r in kept], overwrite=args.overwrite)
-        versions = [r.version for r in kept] + ([current.version] if current.version not in {r.version for r in kept} else [])
-        _say(f"wrote {len(rows)} tables × {len(versions)} versions ({', '.join(versions)}) to {args.export}, "
-             f"one hive-partitioned Parquet dataset per table ({args.export}/<table>/version=<v>/)")
+        versions = [r.version for r in kept] + (
+            [current.version] if current.version not in {r.version for r in kept} else []
+        )
+        _say(
+            f"wrote {len(rows)} tables × {len(versions)} versions ({', '.join(versions)}) to {args.export}, "
+            f"one hive-partitioned Parquet dataset per table ({args.export}/<table>/version=<v>/)"
+        )
         return 0
     _say(f"{'version':<10}{'date':<12}{'sha256 of the zip':<66}path")
     for release in kept:
-        _say(f"{release.version:<10}{release.date or '-':<12}{release.sha256 or '(not in SHA256SUMS)':<66}{release.path}")
+        _say(
+            f"{release.version:<10}{release.date or '-':<12}{release.sha256 or '(not in SHA256SUMS)':<66}{release.path}"
+        )
     return 0
 
 
@@ -236,18 +256,26 @@ def _score(args: argparse.Namespace) -> int:
 
 def _add_nlp_commands(sub: Any) -> None:
 
-    p = sub.add_parser("convert", help="write the annotations for NLP tools: spacy, brat, conll, webanno",
-                       description="Write the article's annotations in a format NLP tools read: "
-                                   + "; ".join(f"{name}: {what}" for name, what in CONVERT_FORMATS.items())
-                                   + ". spacy and conll need the extra article-data[spacy].")
+    p = sub.add_parser(
+        "convert",
+        help="write the annotations for NLP tools: spacy, brat, conll, webanno",
+        description="Write the article's annotations in a format NLP tools read: "
+        + "; ".join(f"{name}: {what}" for name, what in CONVERT_FORMATS.items())
+        + ". spacy and conll need the extra article-data[spacy].",
+    )
     p.add_argument("format", choices=list(CONVERT_FORMATS), help="the output format")
-    p.add_argument("-o", "--output", required=True, help="the file (the folder for brat) to write, or - for standard output")
+    p.add_argument(
+        "-o", "--output", required=True, help="the file (the folder for brat) to write, or - for standard output"
+    )
     p.set_defaults(run=_convert)
-    p = sub.add_parser("score", help="score a system's predictions against the tables",
-                       description="Score PREDICTIONS (JSON Lines, or CSV by extension: char_start, char_end in code "
-                                   "points of the article text, end exclusive, and the task's fields) for TASK. "
-                                   "mentions needs the extra article-data[score]. What counts as a match: README.md, "
-                                   "'For NLP work'.")
+    p = sub.add_parser(
+        "score",
+        help="score a system's predictions against the tables",
+        description="Score PREDICTIONS (JSON Lines, or CSV by extension: char_start, char_end in code "
+        "points of the article text, end exclusive, and the task's fields) for TASK. "
+        "mentions needs the extra article-data[score]. What counts as a match: README.md, "
+        "'For NLP work'.",
+    )
     p.add_argument("task", choices=SCORE_TASKS, help="what the system predicted")
     p.add_argument("predictions", help="a .jsonl (JSON Lines) or .csv file of predictions")
     p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
@@ -264,63 +292,109 @@ def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     for where in (parser, common):
         default = None if where is parser else argparse.SUPPRESS  # given after the command, it still counts
-        where.add_argument("--root", default=default,
-                           help="a folder or zip holding another copy of the package (default: the bundled one)")
-        where.add_argument("--release", metavar="VERSION", default=default,
-                           help="read the kept release VERSION (e.g. 1.0.0; `article-data releases` lists them)")
+        where.add_argument(
+            "--root",
+            default=default,
+            help="a folder or zip holding another copy of the package (default: the bundled one)",
+        )
+        where.add_argument(
+            "--release",
+            metavar="VERSION",
+            default=default,
+            help="read the kept release VERSION (e.g. 1.0.0; `article-data releases` lists them)",
+        )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add = functools.partial(sub.add_parser, parents=[common])
-    p = add("info", help="version, tables, rows, bytes and hashes",
-                       description="Print the version and every file with its rows, bytes and sha256 (verifies first); "
-                                   "with --docs, where the datasheet, data dictionary, guide and changelog are.")
-    p.add_argument("--docs", action="store_true", help="list the documents that ship with the package, with their paths")
+    p = add(
+        "info",
+        help="version, tables, rows, bytes and hashes",
+        description="Print the version and every file with its rows, bytes and sha256 (verifies first); "
+        "with --docs, where the datasheet, data dictionary, guide and changelog are.",
+    )
+    p.add_argument(
+        "--docs", action="store_true", help="list the documents that ship with the package, with their paths"
+    )
     p.set_defaults(run=_info)
-    add("verify", help="check size and sha256 of every file",
-                   description="Check every file's size and sha256 against datapackage.json; exit 1 naming the first that differs.").set_defaults(run=_verify)
-    add("validate", help="full validation: hashes, schemas, keys, annotation rules",
-                   description="Validate hashes, Table Schemas (pandera), keys and the annotation guide's rules; exit 1 listing every problem.").set_defaults(run=_validate)
-    p = add("path", help="print the path of a table's file, or of the package",
-                       description="Print the path of TABLE's file ('article' for the text), or the package root.")
+    add(
+        "verify",
+        help="check size and sha256 of every file",
+        description="Check every file's size and sha256 against datapackage.json; exit 1 naming the first that differs.",
+    ).set_defaults(run=_verify)
+    add(
+        "validate",
+        help="full validation: hashes, schemas, keys, annotation rules",
+        description="Validate hashes, Table Schemas (pandera), keys and the annotation guide's rules; exit 1 listing every problem.",
+    ).set_defaults(run=_validate)
+    p = add(
+        "path",
+        help="print the path of a table's file, or of the package",
+        description="Print the path of TABLE's file ('article' for the text), or the package root.",
+    )
     p.add_argument("table", nargs="?", help="a table name (see `article-data info`), or 'article' for the text")
-    p.add_argument("--format", choices=FORMATS, default=FORMATS[0], help=f"which copy of a table (default: {FORMATS[0]})")
+    p.add_argument(
+        "--format", choices=FORMATS, default=FORMATS[0], help=f"which copy of a table (default: {FORMATS[0]})"
+    )
     p.set_defaults(run=_path)
-    p = add("schema", help="columns, types and descriptions of a table",
-                       description="Print TABLE's columns with Table Schema type, pandas dtype, nullability and description.")
+    p = add(
+        "schema",
+        help="columns, types and descriptions of a table",
+        description="Print TABLE's columns with Table Schema type, pandas dtype, nullability and description.",
+    )
     p.add_argument("table", help="a table name (see `article-data info`)")
     p.set_defaults(run=_schema)
-    p = add("export", help="write a table as csv, parquet or json, or the whole package as SQLite",
-                       description="Write TABLE to a file, atomically (or to standard output with -o -). The format "
-                                   "comes from the file's extension (.csv, .parquet, .json) or --format; a mismatch "
-                                   "is refused. With no TABLE and -o NAME.sqlite, the whole package as one SQLite "
-                                   "database for Datasette (types, keys, foreign keys, FTS5), metadata.json beside it. "
-                                   "CSV cells that a spreadsheet would run as a formula (starting with "
-                                   "= + - @, a tab or a carriage return) are prefixed with ' unless --raw is given.")
-    p.add_argument("table", nargs="?", help="the table to write (see `article-data info` for the names); none: "
-                                            "the whole package, as a SQLite database (-o article.sqlite)")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default=None,
-                   help="the output format (default: from the extension of -o; csv for -o -)")
+    p = add(
+        "export",
+        help="write a table as csv, parquet or json, or the whole package as SQLite",
+        description="Write TABLE to a file, atomically (or to standard output with -o -). The format "
+        "comes from the file's extension (.csv, .parquet, .json) or --format; a mismatch "
+        "is refused. With no TABLE and -o NAME.sqlite, the whole package as one SQLite "
+        "database for Datasette (types, keys, foreign keys, FTS5), metadata.json beside it. "
+        "CSV cells that a spreadsheet would run as a formula (starting with "
+        "= + - @, a tab or a carriage return) are prefixed with ' unless --raw is given.",
+    )
+    p.add_argument(
+        "table",
+        nargs="?",
+        help="the table to write (see `article-data info` for the names); none: "
+        "the whole package, as a SQLite database (-o article.sqlite)",
+    )
+    p.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="the output format (default: from the extension of -o; csv for -o -)",
+    )
     p.add_argument("-o", "--output", required=True, help="the file to write, or - for standard output")
     p.add_argument("--raw", action="store_true", help="write CSV cells exactly, without formula protection")
     p.set_defaults(run=_export)
-    p = add("quotes", help="who said what: speaker, type, text",
-                       description="List the speech quotations with their speakers (all quotation rows with --all).")
+    p = add(
+        "quotes",
+        help="who said what: speaker, type, text",
+        description="List the speech quotations with their speakers (all quotation rows with --all).",
+    )
     p.add_argument("--all", action="store_true", help="include name and scare quotes")
     p.add_argument("--width", type=int, default=100, help="cut quotations to this many characters (0: never)")
     p.set_defaults(run=_quotes)
-    p = add("diff", help="what changed between two versions, and the version bump it needs",
-                       description="Compare two packages (folders, zip archives, or released versions such as 1.0.0, "
-                                   "kept in releases/): per table the rows added, removed and changed (keyed by the "
-                                   "primary key, each changed cell as old → new), columns added, removed or retyped, "
-                                   "whether the text changed, and the bump the README's policy requires, with why. "
-                                   "Exit 0 when the packages are the same, 1 when they differ, 2 on an error.")
+    p = add(
+        "diff",
+        help="what changed between two versions, and the version bump it needs",
+        description="Compare two packages (folders, zip archives, or released versions such as 1.0.0, "
+        "kept in releases/): per table the rows added, removed and changed (keyed by the "
+        "primary key, each changed cell as old → new), columns added, removed or retyped, "
+        "whether the text changed, and the bump the README's policy requires, with why. "
+        "Exit 0 when the packages are the same, 1 when they differ, 2 on an error.",
+    )
     p.add_argument("old", help="a package folder, a zip archive, or a released version (e.g. 1.0.0)")
     p.add_argument("new", nargs="?", help="the same kinds (default: the current package, or --root)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="readable text (default) or JSON")
     p.set_defaults(run=_diff)
-    p = add("render", help="write the article as one annotated, self-contained HTML page",
-                       description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
-                                   "mentions linked to their entities, figures, dates and defects marked, and a "
-                                   "side panel of speakers with their quotes.")
+    p = add(
+        "render",
+        help="write the article as one annotated, self-contained HTML page",
+        description="Write one self-contained HTML file (no network): quotes coloured by speaker, "
+        "mentions linked to their entities, figures, dates and defects marked, and a "
+        "side panel of speakers with their quotes.",
+    )
     p.add_argument("-o", "--output", required=True, help="the HTML file to write, or - for standard output")
     p.set_defaults(run=_render)
     _add_releases(sub)
@@ -329,12 +403,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_releases(sub: Any) -> None:
-    p = sub.add_parser("releases", help="list the kept releases, or export them all as one dataset per table",
-                       description="List every kept release (version, date, sha256 of its zip, path). With --export "
-                                   "DIR, write every kept release, and the current package if its version is not "
-                                   "released yet, as one hive-partitioned Parquet dataset per table, "
-                                   "DIR/<table>/version=<v>/part-0.parquet: every column of every version in every "
-                                   "file (null where a version lacks it), with the types of `ad.load`.")
+    p = sub.add_parser(
+        "releases",
+        help="list the kept releases, or export them all as one dataset per table",
+        description="List every kept release (version, date, sha256 of its zip, path). With --export "
+        "DIR, write every kept release, and the current package if its version is not "
+        "released yet, as one hive-partitioned Parquet dataset per table, "
+        "DIR/<table>/version=<v>/part-0.parquet: every column of every version in every "
+        "file (null where a version lacks it), with the types of `ad.load`.",
+    )
     p.add_argument("--root", default=argparse.SUPPRESS, help="a folder holding another copy of the package")
     p.add_argument("--export", metavar="DIR", help="the folder to write (new or empty; written atomically)")
     p.add_argument("--overwrite", action="store_true", help="replace DIR when it holds a previous export")

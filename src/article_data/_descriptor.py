@@ -81,8 +81,9 @@ def parse_json(raw: bytes, where: str) -> Any:
     """Parse untrusted JSON strictly, or raise :class:`DescriptorError` naming ``where``."""
     limit = LIMITS["json_depth"]
     try:
-        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
-                           parse_constant=_no_constant, parse_float=_finite)
+        value = json.loads(
+            raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_float=_finite
+        )
     except RecursionError:
         raise DescriptorError(f"{where}: JSON nested deeper than {limit} levels; refused") from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
@@ -172,8 +173,14 @@ def _resource(item: object, index: int, where: str, key: str = "resources") -> R
         raise DescriptorError(f"{label} schema: expected a path or an object, found {schema!r:.60}")
     if isinstance(schema, str):
         check_relative_path(schema, f"{label} schema")
-    return Resource(name=name, path=check_relative_path(item["path"], f"{label} path"), format=item["format"],
-                    bytes=item["bytes"], hash=item["hash"], schema=schema)
+    return Resource(
+        name=name,
+        path=check_relative_path(item["path"], f"{label} path"),
+        format=item["format"],
+        bytes=item["bytes"],
+        hash=item["hash"],
+        schema=schema,
+    )
 
 
 #: Descriptor properties the library reads, with the type each must have (the Data Package's types).
@@ -194,8 +201,9 @@ def _check_properties(item: Mapping[str, Any], label: str) -> None:
         for index, entry in enumerate(value):
             for field in _OBJECT_TEXT:
                 if field in entry and not isinstance(entry[field], str):
-                    raise DescriptorError(f"{label}: expected {key}[{index}].{field} to be a string, "
-                                          f"found {entry[field]!r:.60}")
+                    raise DescriptorError(
+                        f"{label}: expected {key}[{index}].{field} to be a string, found {entry[field]!r:.60}"
+                    )
 
 
 def parse_descriptor(raw: bytes, where: str) -> Descriptor:
@@ -214,8 +222,9 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
     if not isinstance(files, list):
         raise DescriptorError(f"{where}: expected 'files' to be a list, found {files!r:.60}")
     if len(items) + len(files) > LIMITS["resources"]:
-        raise DescriptorError(f"{where}: {len(items) + len(files)} resources and files; at most "
-                              f"{LIMITS['resources']} are accepted")
+        raise DescriptorError(
+            f"{where}: {len(items) + len(files)} resources and files; at most {LIMITS['resources']} are accepted"
+        )
     _check_properties(data, where)
     resources: dict[str, Resource] = {}
     for key, entries in (("resources", items), ("files", files)):
@@ -230,5 +239,12 @@ def parse_descriptor(raw: bytes, where: str) -> Descriptor:
     tables = tuple(r.name for r in resources.values() if r.is_table)
     paths = {r.path: r for r in resources.values()}
     schema_paths = frozenset(r.schema for r in resources.values() if isinstance(r.schema, str))
-    return Descriptor(where=where, data=data, version=version, resources=resources, tables=tables, paths=paths,
-                      schema_paths=schema_paths)
+    return Descriptor(
+        where=where,
+        data=data,
+        version=version,
+        resources=resources,
+        tables=tables,
+        paths=paths,
+        schema_paths=schema_paths,
+    )

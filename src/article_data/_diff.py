@@ -24,8 +24,18 @@ if TYPE_CHECKING:
 
     from ._package import Package
 
-__all__ = ["BUMPS", "CellChange", "PackageDiff", "RowChange", "TableDiff", "diff_packages", "format_diff", "open_package",
-           "required_bump", "version_bump"]
+__all__ = [
+    "BUMPS",
+    "CellChange",
+    "PackageDiff",
+    "RowChange",
+    "TableDiff",
+    "diff_packages",
+    "format_diff",
+    "open_package",
+    "required_bump",
+    "version_bump",
+]
 
 #: Bumps from least to most.
 BUMPS: tuple[str, ...] = ("none", "patch", "minor", "major")
@@ -73,8 +83,16 @@ class TableDiff:
 
     @property
     def differs(self) -> bool:
-        return bool(self.rows_differ or self.columns_added or self.columns_removed or self.columns_retyped
-                    or self.parquet_retyped or self.enum_values_added or self.enum_values_removed or self.schema_metadata_changed)
+        return bool(
+            self.rows_differ
+            or self.columns_added
+            or self.columns_removed
+            or self.columns_retyped
+            or self.parquet_retyped
+            or self.enum_values_added
+            or self.enum_values_removed
+            or self.schema_metadata_changed
+        )
 
 
 @dataclass(frozen=True)
@@ -140,8 +158,11 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
     old_schema, new_schema = old.table_schema(name), new.table_schema(name)
     old_kinds, new_kinds = _field_kinds(old_schema), _field_kinds(new_schema)
     common = [c for c in new_kinds if c in old_kinds]
-    retyped = tuple((c, old_kinds[c][0], new_kinds[c][0]) for c in common
-                    if old_kinds[c][0] != new_kinds[c][0] or (old_kinds[c][1] is None) != (new_kinds[c][1] is None))
+    retyped = tuple(
+        (c, old_kinds[c][0], new_kinds[c][0])
+        for c in common
+        if old_kinds[c][0] != new_kinds[c][0] or (old_kinds[c][1] is None) != (new_kinds[c][1] is None)
+    )
     enums_added, enums_removed = [], []
     for column in common:
         before, after = old_kinds[column][1], new_kinds[column][1]
@@ -156,12 +177,18 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
         old_rows = {f"{old_key}={k}": v for k, v in old_rows.items()}
     compared = [c for c in common if c not in {r[0] for r in retyped}]
     old_stored, new_stored = _parquet_types(old, name), _parquet_types(new, name)
-    stored = tuple((c, old_stored[c], new_stored[c]) for c in compared
-                   if c in old_stored and c in new_stored and old_stored[c] != new_stored[c])
+    stored = tuple(
+        (c, old_stored[c], new_stored[c])
+        for c in compared
+        if c in old_stored and c in new_stored and old_stored[c] != new_stored[c]
+    )
     changed = []
     for row_key in (k for k in new_rows if k in old_rows):
-        cells = tuple(CellChange(c, old_rows[row_key][c], new_rows[row_key][c]) for c in compared
-                      if old_rows[row_key][c] != new_rows[row_key][c])
+        cells = tuple(
+            CellChange(c, old_rows[row_key][c], new_rows[row_key][c])
+            for c in compared
+            if old_rows[row_key][c] != new_rows[row_key][c]
+        )
         if cells:
             changed.append(RowChange(row_key, cells))
     return TableDiff(
@@ -176,13 +203,18 @@ def _table_diff(name: str, old: Package, new: Package) -> TableDiff:
         enum_values_added=tuple(enums_added),
         enum_values_removed=tuple(enums_removed),
         # Anything else in the schema (descriptions, constraints, keys) changes no row: PATCH.
-        schema_metadata_changed=old_schema != new_schema and not (retyped or enums_added or enums_removed
-                                                                   or set(old_kinds) != set(new_kinds)),
+        schema_metadata_changed=old_schema != new_schema
+        and not (retyped or enums_added or enums_removed or set(old_kinds) != set(new_kinds)),
     )
 
 
-def required_bump(diff_tables: tuple[TableDiff, ...], tables_added: tuple[str, ...], tables_removed: tuple[str, ...],
-                  text_changed: bool, metadata_changed: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+def required_bump(
+    diff_tables: tuple[TableDiff, ...],
+    tables_added: tuple[str, ...],
+    tables_removed: tuple[str, ...],
+    text_changed: bool,
+    metadata_changed: tuple[str, ...],
+) -> tuple[str, tuple[str, ...]]:
     """The least bump the README's policy requires for these changes, and why."""
     major, minor, patch = [], [], []
     if text_changed:
@@ -192,11 +224,16 @@ def required_bump(diff_tables: tuple[TableDiff, ...], tables_added: tuple[str, .
     for t in diff_tables:
         major += [f"{t.name}.{c} removed" for c in t.columns_removed]
         major += [f"{t.name}.{c} retyped {a} → {b}" for c, a, b in t.columns_retyped]
-        major += [f"{t.name}.{c} stored in Parquet as {b}, was {a}: plain Parquet readers see a new type"
-                  for c, a, b in t.parquet_retyped]
+        major += [
+            f"{t.name}.{c} stored in Parquet as {b}, was {a}: plain Parquet readers see a new type"
+            for c, a, b in t.parquet_retyped
+        ]
         major += [f"{t.name}.{c} lost the enum value {v!r}" for c, v in t.enum_values_removed]
-        major += [f"{t.name}: {len(t.removed)} row(s) removed, so their ids are gone ({', '.join(t.removed[:5])})"] \
-            if t.removed else []
+        major += (
+            [f"{t.name}: {len(t.removed)} row(s) removed, so their ids are gone ({', '.join(t.removed[:5])})"]
+            if t.removed
+            else []
+        )
         minor += [f"{t.name}.{c} added" for c in t.columns_added]
         minor += [f"{t.name}.{c} gained the enum value {v!r}" for c, v in t.enum_values_added]
         minor += [f"{t.name}: {len(t.added)} row(s) added"] if t.added else []
@@ -211,8 +248,12 @@ def required_bump(diff_tables: tuple[TableDiff, ...], tables_added: tuple[str, .
 
 def version_bump(old: str, new: str) -> str:
     """The bump from one version to another (``none`` when equal or lower; non-numeric parts compare as 0)."""
+
     def parts(version: str) -> tuple[int, int, int]:
-        numbers = [int(p) if p.isdigit() else 0 for p in version.split("+", maxsplit=1)[0].split("-", maxsplit=1)[0].split(".")[:3]]
+        numbers = [
+            int(p) if p.isdigit() else 0
+            for p in version.split("+", maxsplit=1)[0].split("-", maxsplit=1)[0].split(".")[:3]
+        ]
         padded = [*numbers, 0, 0, 0]
         return padded[0], padded[1], padded[2]
 
@@ -261,16 +302,32 @@ def diff_packages(old: Package, new: Package) -> PackageDiff:
     old_text, new_text = old.article_text(), new.article_text()
     text_diff = ""
     if old_text != new_text:
-        text_diff = "".join(difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                                 f"{old.version}/data/article.txt", f"{new.version}/data/article.txt", n=0))
+        text_diff = "".join(
+            difflib.unified_diff(
+                old_text.splitlines(keepends=True),
+                new_text.splitlines(keepends=True),
+                f"{old.version}/data/article.txt",
+                f"{new.version}/data/article.txt",
+                n=0,
+            )
+        )
     old_meta, new_meta = _metadata(old), _metadata(new)
     metadata = tuple(sorted(k for k in set(old_meta) | set(new_meta) if old_meta.get(k) != new_meta.get(k)))
     added = tuple(t for t in new_tables if t not in old_tables)
     removed = tuple(t for t in old_tables if t not in new_tables)
     bump, reasons = required_bump(tables, added, removed, old_text != new_text, metadata)
-    return PackageDiff(old_version=old.version, new_version=new.version, tables_added=added, tables_removed=removed,
-                       tables=tuple(t for t in tables if t.differs), text_changed=old_text != new_text,
-                       text_diff=text_diff, metadata_changed=metadata, bump=bump, reasons=reasons)
+    return PackageDiff(
+        old_version=old.version,
+        new_version=new.version,
+        tables_added=added,
+        tables_removed=removed,
+        tables=tuple(t for t in tables if t.differs),
+        text_changed=old_text != new_text,
+        text_diff=text_diff,
+        metadata_changed=metadata,
+        bump=bump,
+        reasons=reasons,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -288,15 +345,20 @@ def diff_lines(diff: PackageDiff, *, cells: int = 1000) -> list[str]:
     lines = [f"article-data {diff.old_version} → {diff.new_version}: {verdict}"]
     given = version_bump(diff.old_version, diff.new_version)
     if not diff.equal:
-        lines.append(f"  the version goes up by {given.upper() if given != 'none' else 'nothing'}"
-                     + ("" if BUMPS.index(given) >= BUMPS.index(diff.bump) else "; that understates the change"))
+        lines.append(
+            f"  the version goes up by {given.upper() if given != 'none' else 'nothing'}"
+            + ("" if BUMPS.index(given) >= BUMPS.index(diff.bump) else "; that understates the change")
+        )
         lines += [f"  why: {reason}" for reason in diff.reasons]
-    lines.append(f"tables added: {', '.join(diff.tables_added) or '-'}; removed: {', '.join(diff.tables_removed) or '-'}")
+    lines.append(
+        f"tables added: {', '.join(diff.tables_added) or '-'}; removed: {', '.join(diff.tables_removed) or '-'}"
+    )
     lines.append(f"descriptor properties changed: {', '.join(diff.metadata_changed) or '-'}")
     shown = 0
     for table in diff.tables:
-        lines.append(f"{table.name}: {len(table.added)} added, {len(table.removed)} removed, "
-                     f"{len(table.changed)} changed rows")
+        lines.append(
+            f"{table.name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed rows"
+        )
         for label, values in (("columns added", table.columns_added), ("columns removed", table.columns_removed)):
             if values:
                 lines.append(f"  {label}: {', '.join(values)}")

@@ -25,4 +25,5 @@ def require(module: str, extra: str, feature: str) -> ModuleType:
     except ImportError as exc:
         raise MissingExtraError(
             f"{feature} needs the Python package {module.split('.', maxsplit=1)[0]!r}, which is not installed "
-            f"({exc}); install it with: pip install 'article-data[{extra}]'") from None
+            f"({exc}); install it with: pip install 'article-data[{extra}]'"
+        ) from None

@@ -27,8 +27,13 @@ FIX = (
     "version, or `git checkout` it); article_data never repairs or re-downloads data."
 )
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-          (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+_KINDS = (
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISFIFO, "FIFO"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
 
 
 def file_kind(mode: int) -> str:
@@ -55,8 +60,16 @@ class Source(Protocol):
 
     def swap_in_progress(self) -> str: ...
 
-    def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
-             error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes: ...
+    def read(
+        self,
+        rel: str,
+        *,
+        size: int | None = None,
+        digest: str | None = None,
+        limit: int | None = None,
+        error: type[ArticleDataError] = IntegrityError,
+        missing: str | None = None,
+    ) -> bytes: ...
 
 
 class FolderSource:
@@ -100,8 +113,16 @@ class FolderSource:
         """A sentence for integrity errors when a build's swap journal lies in this folder, else ''."""
         return swap_hint(self.root)
 
-    def read(self, rel: str, *, size: int | None = None, digest: str | None = None, limit: int | None = None,
-             error: type[ArticleDataError] = IntegrityError, missing: str | None = None) -> bytes:
+    def read(
+        self,
+        rel: str,
+        *,
+        size: int | None = None,
+        digest: str | None = None,
+        limit: int | None = None,
+        error: type[ArticleDataError] = IntegrityError,
+        missing: str | None = None,
+    ) -> bytes:
         """Return a member's bytes after checking its kind, size and (if ``digest`` is given) sha256.
 
         ``size`` and ``digest`` are what the descriptor declares; ``limit`` bounds a file
@@ -116,35 +137,47 @@ class FolderSource:
             fd = os.open(real, _FLAGS)
         except FileNotFoundError:
             advice = missing or f"expected {expected}. {FIX}"
-            raise error(f"{shown}: missing; {advice}{self.swap_in_progress()}",
-                        **integrity_fields(error, shown, digest, "missing")) from None
+            raise error(
+                f"{shown}: missing; {advice}{self.swap_in_progress()}",
+                **integrity_fields(error, shown, digest, "missing"),
+            ) from None
         except OSError as exc:
             kind = _kind_at(real)
             if kind is not None:
-                raise error(f"{shown}: not a regular file (a {kind}); refused. {FIX}",
-                            **integrity_fields(error, shown, digest, kind)) from None
-            raise error(f"{shown}: cannot be opened ({exc.strerror}); a symlink swapped in or a file that cannot "
-                        f"be read. {FIX}", **integrity_fields(error, shown, digest, "unreadable")) from None
+                raise error(
+                    f"{shown}: not a regular file (a {kind}); refused. {FIX}",
+                    **integrity_fields(error, shown, digest, kind),
+                ) from None
+            raise error(
+                f"{shown}: cannot be opened ({exc.strerror}); a symlink swapped in or a file that cannot "
+                f"be read. {FIX}",
+                **integrity_fields(error, shown, digest, "unreadable"),
+            ) from None
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise error(f"{shown}: not a regular file (a {file_kind(info.st_mode)}); refused. {FIX}",
-                            **integrity_fields(error, shown, digest, file_kind(info.st_mode)))
+                raise error(
+                    f"{shown}: not a regular file (a {file_kind(info.st_mode)}); refused. {FIX}",
+                    **integrity_fields(error, shown, digest, file_kind(info.st_mode)),
+                )
             if not self._inside(fd, real):
                 raise DescriptorError(f"{shown}: {rel!r} was moved out of the package while being opened; refused")
             if size is not None and info.st_size != size:
                 raise error(
                     f"{shown}: size differs from the descriptor: expected {size} bytes but found {info.st_size}. "
                     f"The file was truncated, extended or replaced. {FIX}{self.swap_in_progress()}",
-                    **integrity_fields(error, shown, str(size), str(info.st_size)))
+                    **integrity_fields(error, shown, str(size), str(info.st_size)),
+                )
             if limit is not None and info.st_size > limit:
                 raise error(f"{shown}: {info.st_size} bytes, more than the {limit} accepted for this file; refused")
             data = _read_exactly(fd, info.st_size)
         finally:
             os.close(fd)
         if len(data) != info.st_size:
-            raise error(f"{shown}: changed while it was read (expected {info.st_size} bytes, read {len(data)}). {FIX}",
-                        **integrity_fields(error, shown, str(info.st_size), str(len(data))))
+            raise error(
+                f"{shown}: changed while it was read (expected {info.st_size} bytes, read {len(data)}). {FIX}",
+                **integrity_fields(error, shown, str(info.st_size), str(len(data))),
+            )
         check_digest(shown, data, digest, error, hint=self.swap_in_progress)
         return data
 
@@ -169,13 +202,18 @@ def swap_hint(root: Path) -> str:
     except (UnicodeDecodeError, ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
-        found = {k: str(data[f"{k}_version"]) for k in ("old", "new")
-                 if isinstance(data.get(f"{k}_version"), str) and VERSION.fullmatch(data[f"{k}_version"])}
+        found = {
+            k: str(data[f"{k}_version"])
+            for k in ("old", "new")
+            if isinstance(data.get(f"{k}_version"), str) and VERSION.fullmatch(data[f"{k}_version"])
+        }
     old = f" {found['old']}" if "old" in found else ""
     new = f" {found['new']}" if "new" in found else ""
-    return (f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
-            f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
-            f"folder. Run the build again (`make build`), which finishes or rolls back the swap.")
+    return (
+        f" A build was swapping version{new} into this folder and did not finish ({journal} exists): the "
+        f"files are a mix of two versions; the previous version{old} is complete in the build's backup "
+        f"folder. Run the build again (`make build`), which finishes or rolls back the swap."
+    )
 
 
 def _read_state_file(root: Path, folder: str, name: str, *, limit: int) -> bytes | None:
@@ -194,15 +232,19 @@ def _read_state_file(root: Path, folder: str, name: str, *, limit: int) -> bytes
             os.close(fd)
 
 
-def check_digest(shown: str, data: bytes, digest: str | None, error: type[ArticleDataError],
-                 hint: Callable[[], str] = str) -> None:
+def check_digest(
+    shown: str, data: bytes, digest: str | None, error: type[ArticleDataError], hint: Callable[[], str] = str
+) -> None:
     """Raise ``error`` naming ``shown`` when ``data`` does not hash to ``digest`` (None: no check)."""
     if digest is None:
         return
     actual = sha256(data)
     if actual != digest:
-        raise error(f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
-                    f"The file was changed or damaged. {FIX}{hint()}", **integrity_fields(error, shown, digest, actual))
+        raise error(
+            f"{shown}: content differs from the descriptor: expected {digest} but found {actual}. "
+            f"The file was changed or damaged. {FIX}{hint()}",
+            **integrity_fields(error, shown, digest, actual),
+        )
 
 
 def integrity_fields(error: type[ArticleDataError], path: str, expected: str | None, actual: str) -> dict[str, str]:

@@ -16,7 +16,15 @@ from typing import Any
 from ._hashes import hex_digest
 from ._types import enum_of, pandas_metadata, stored_schema
 
-__all__ = ["PARQUET_OPTIONS", "QUOTING_COLUMNS", "Row", "csv_bytes", "parquet_bytes", "table_metadata", "writer_options"]
+__all__ = [
+    "PARQUET_OPTIONS",
+    "QUOTING_COLUMNS",
+    "Row",
+    "csv_bytes",
+    "parquet_bytes",
+    "table_metadata",
+    "writer_options",
+]
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -60,8 +68,7 @@ def _lexical(value: Any, is_array: bool) -> Any:
     return json.dumps(items, ensure_ascii=False, separators=(",", ":")) if items else None
 
 
-def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
-              cell: Any = _csv_cell) -> bytes:
+def csv_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row], cell: Any = _csv_cell) -> bytes:
     r"""Serialise rows as UTF-8 CSV with a header row and LF line ends.
 
     A cell holding a line break of either kind (``\n`` or ``\r``) is quoted, so no
@@ -127,8 +134,9 @@ def _field_metadata(field: Mapping[str, Any]) -> dict[str, str]:
     return meta
 
 
-def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
-                  metadata: Mapping[str, str] | None = None) -> bytes:
+def parquet_bytes(
+    fields: Sequence[Mapping[str, Any]], rows: Sequence[Row], metadata: Mapping[str, str] | None = None
+) -> bytes:
     """Serialise rows as Parquet that plain readers type as :func:`article_data.load` does, each column described.
 
     Enum columns are dictionaries of the whole enum (:func:`~article_data._types.stored_schema`)
@@ -144,8 +152,10 @@ def parquet_bytes(fields: Sequence[Mapping[str, Any]], rows: Sequence[Row],
     import pyarrow.parquet as pq
 
     schema = stored_schema(fields)
-    schema = pa.schema([field.with_metadata(_field_metadata(source)) for field, source in zip(schema, fields)],
-                       metadata={**dict(metadata or {}), "pandas": pandas_metadata(fields).decode("utf-8")})
+    schema = pa.schema(
+        [field.with_metadata(_field_metadata(source)) for field, source in zip(schema, fields)],
+        metadata={**dict(metadata or {}), "pandas": pandas_metadata(fields).decode("utf-8")},
+    )
     columns = {}
     for field, source in zip(schema, fields):
         values = [row.get(field.name) for row in rows]

@@ -30,6 +30,7 @@ STDOUT = "-"
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into an exception while writing, so cleanup runs (main thread only)."""
+
     def stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 

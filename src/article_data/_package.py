@@ -6,20 +6,25 @@ import copy
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from ._errors import ArticleDataError, UnknownTableError
+from ._lazy import LazyModule
+from ._names import Format
 
 TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
-    from typing import Any
-
     import duckdb
     import pandas as pd
     import pandera.pandas as pa_schema
 
-    from ._names import Format
+    from . import _verification
     from ._reader import Reader
-    from ._verification import Verification
+else:  # the names the methods' hints use, resolved on first attribute access (typing.get_type_hints works)
+    duckdb = LazyModule("duckdb")
+    pd = LazyModule("pandas")
+    pa_schema = LazyModule("pandera.pandas")
+    _verification = LazyModule("article_data._verification")
 
 __all__ = ["Package", "Tables", "default_root"]
 
@@ -198,7 +203,7 @@ class Package:
         release = self._reader.release
         return None if release is None else release.version
 
-    def verify(self) -> Verification:
+    def verify(self) -> _verification.Verification:
         """Check the bytes of every file (a regular file, its size and sha256); say what the copy is.
 
         Bytes only: the Table Schemas' values are checked where they are parsed, by
@@ -336,8 +341,9 @@ class Package:
         """
         from ._speakers import quotes_with_speakers
 
-        return quotes_with_speakers(self.load("quotes"), self.load("people"), self.load("organizations"),
-                                    speech_only=speech_only)
+        return quotes_with_speakers(
+            self.load("quotes"), self.load("people"), self.load("organizations"), speech_only=speech_only
+        )
 
     def schema(self, name: str) -> pa_schema.DataFrameSchema:
         """Return the pandera schema of a table, generated from its Table Schema.

@@ -183,8 +183,9 @@ def _chunk_range(chunk: pq.ColumnChunkMetaData, size: int) -> tuple[int, int]:
         start = dictionary
     length = chunk.total_compressed_size
     if start < 0 or length < 0 or start + length > size:
-        raise ValueError(f"column chunk {chunk.path_in_schema!r} declares bytes {start}-{start + length}, "
-                         f"outside the file's {size}")
+        raise ValueError(
+            f"column chunk {chunk.path_in_schema!r} declares bytes {start}-{start + length}, outside the file's {size}"
+        )
     return start, start + length
 
 
@@ -201,8 +202,10 @@ def _check_writer(created_by: str | None) -> None:
         return
     found = re.search(r"version\s+(\d{1,6})\.(\d{1,6})\.(\d{1,6})", text)
     if found is None or tuple(int(part) for part in found.groups()) < _FIXED_VERSION:
-        raise ValueError(f"it was written by {text[:200]!r}, whose column sizes readers pad; rewrite it with a "
-                         "current Parquet writer")
+        raise ValueError(
+            f"it was written by {text[:200]!r}, whose column sizes readers pad; rewrite it with a "
+            "current Parquet writer"
+        )
 
 
 def column_pages(data: bytes, metadata: pq.FileMetaData) -> dict[str, ColumnPages]:
@@ -274,8 +277,9 @@ def _check_shape(metadata: pq.FileMetaData) -> None:
     for index in range(len(schema)):
         leaf = schema.column(index)
         if leaf.physical_type not in _PHYSICAL:
-            raise ValueError(f"column {leaf.path[:200]!r} is stored as {leaf.physical_type}; expected one of "
-                             f"{sorted(_PHYSICAL)}")
+            raise ValueError(
+                f"column {leaf.path[:200]!r} is stored as {leaf.physical_type}; expected one of {sorted(_PHYSICAL)}"
+            )
         if leaf.max_repetition_level > _MAX_REPETITION or leaf.max_definition_level > _MAX_DEFINITION:
             raise ValueError(f"column {leaf.path.split('.')[0][:200]!r} is nested deeper than a list of values")
 
@@ -284,5 +288,6 @@ def _check_value_count(path: str, group: int, values: int, rows: int) -> None:
     """A flat column holds a value (or null) per row of its row group; a nested one at least one level per row."""
     nested = "." in path  # Table Schema field names are identifiers: a dot is a level of a list
     if values != rows if not nested else values < rows:
-        raise ValueError(f"column {path!r} holds {values} values in row group {group}, whose footer declares "
-                         f"{rows} rows")
+        raise ValueError(
+            f"column {path!r} holds {values} values in row group {group}, whose footer declares {rows} rows"
+        )

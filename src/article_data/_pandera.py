@@ -38,6 +38,7 @@ Rule = Callable[["pd.DataFrame"], "pd.Series"]
 
 def reads(*columns: str) -> Callable[[Rule], Rule]:
     """Declare the columns a row rule reads: it is skipped only for a table that lacks one of them."""
+
     def declare(rule: Rule) -> Rule:
         rule.columns = columns  # type: ignore[attr-defined]
         return rule
@@ -121,9 +122,11 @@ def _span_not_reversed(frame: pd.DataFrame) -> pd.Series:
 
 @reads("caption_char_start", "caption_char_end", "credit_char_start", "credit_char_end")
 def _caption_before_credit(frame: pd.DataFrame) -> pd.Series:
-    return (frame["caption_char_start"] < frame["caption_char_end"]) & (
-        frame["caption_char_end"] <= frame["credit_char_start"]
-    ) & (frame["credit_char_start"] < frame["credit_char_end"])
+    return (
+        (frame["caption_char_start"] < frame["caption_char_end"])
+        & (frame["caption_char_end"] <= frame["credit_char_start"])
+        & (frame["credit_char_start"] < frame["credit_char_end"])
+    )
 
 
 #: Row rules per table: (check name, function returning a boolean Series, error text).
@@ -131,32 +134,59 @@ ROW_RULES: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series], str]]]
     "paragraphs": [("span_not_reversed", _span_not_reversed, "char_start must be < char_end")],
     "quotes": [
         ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
-        ("speech_has_one_speaker", _speech_has_one_speaker,
-         "a speech row sets exactly one of speaker_person_id, speaker_organization_id; a non-speech row neither"),
-        ("is_speech_matches_type", _is_speech_matches_type,
-         f"is_speech must be true exactly for {', '.join(SPEECH_TYPES)}"),
-        ("closing_mark_null_exactly_unmarked", _closing_mark_null_exactly_unmarked,
-         f"has_closing_mark is null exactly for {' and '.join(UNMARKED_TYPES)} rows (they have no marks)"),
-        ("lacks_closing_mark_matches", _lacks_closing_mark_matches,
-         f"lacks_closing_mark must be true exactly for {', '.join(MARKED_TYPES)} rows without a closing mark"),
+        (
+            "speech_has_one_speaker",
+            _speech_has_one_speaker,
+            "a speech row sets exactly one of speaker_person_id, speaker_organization_id; a non-speech row neither",
+        ),
+        (
+            "is_speech_matches_type",
+            _is_speech_matches_type,
+            f"is_speech must be true exactly for {', '.join(SPEECH_TYPES)}",
+        ),
+        (
+            "closing_mark_null_exactly_unmarked",
+            _closing_mark_null_exactly_unmarked,
+            f"has_closing_mark is null exactly for {' and '.join(UNMARKED_TYPES)} rows (they have no marks)",
+        ),
+        (
+            "lacks_closing_mark_matches",
+            _lacks_closing_mark_matches,
+            f"lacks_closing_mark must be true exactly for {', '.join(MARKED_TYPES)} rows without a closing mark",
+        ),
         ("cue_altered_needs_a_cue", _cue_altered_needs_a_cue, "cue_altered is null where cue is null"),
     ],
     "mentions": [
         ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
-        ("mention_has_one_entity", _mention_has_one_entity,
-         "a mention sets exactly one of person_id, organization_id, place_id"),
-        ("entity_type_matches_id", _entity_type_matches_id,
-         "entity_type is " + ", ".join(f"{ENTITY_TYPES[t]} exactly when {c} is set" for t, c in ENTITY_ID_COLUMNS.items())),
+        (
+            "mention_has_one_entity",
+            _mention_has_one_entity,
+            "a mention sets exactly one of person_id, organization_id, place_id",
+        ),
+        (
+            "entity_type_matches_id",
+            _entity_type_matches_id,
+            "entity_type is "
+            + ", ".join(f"{ENTITY_TYPES[t]} exactly when {c} is set" for t, c in ENTITY_ID_COLUMNS.items()),
+        ),
     ],
     "figures": [
         ("span_not_reversed", _span_not_reversed, "char_start must be < char_end"),
-        ("figure_value_or_date", _figure_value_or_date,
-         "a figure has a value or a date (not both), and kind = date exactly when it has a date"),
-        ("figure_date_precision", _figure_date_precision,
-         "date_precision must be " + ", ".join(f"{p} for a date of {n} characters" for n, p in DATE_PRECISIONS.items())),
+        (
+            "figure_value_or_date",
+            _figure_value_or_date,
+            "a figure has a value or a date (not both), and kind = date exactly when it has a date",
+        ),
+        (
+            "figure_date_precision",
+            _figure_date_precision,
+            "date_precision must be "
+            + ", ".join(f"{p} for a date of {n} characters" for n, p in DATE_PRECISIONS.items()),
+        ),
     ],
-    "images": [("caption_before_credit", _caption_before_credit,
-                "caption and credit spans must be non-empty, caption first")],
+    "images": [
+        ("caption_before_credit", _caption_before_credit, "caption and credit spans must be non-empty, caption first")
+    ],
     "defects": [("span_not_reversed", _span_not_reversed, "char_start must be < char_end")],
 }
 
@@ -220,10 +250,13 @@ def column_checks(field: Mapping[str, Any]) -> list[pa.Check]:
     if field.get("type") == "array":
         checks.append(pa.Check(_array_items, name="array_items", error="a non-empty list of non-empty strings"))
     if "pattern" in constraints:
-        checks.append(pa.Check(_re2_full_match(constraints["pattern"]), name="pattern",
-                               error=f"pattern {constraints['pattern']}"))
+        checks.append(
+            pa.Check(_re2_full_match(constraints["pattern"]), name="pattern", error=f"pattern {constraints['pattern']}")
+        )
     if "minLength" in constraints or "maxLength" in constraints:
-        checks.append(pa.Check.str_length(min_value=constraints.get("minLength"), max_value=constraints.get("maxLength")))
+        checks.append(
+            pa.Check.str_length(min_value=constraints.get("minLength"), max_value=constraints.get("maxLength"))
+        )
     if "minimum" in constraints:
         checks.append(pa.Check.ge(constraints["minimum"]))
     if "maximum" in constraints:

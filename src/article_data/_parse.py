@@ -53,8 +53,12 @@ def parse_table(data: bytes, fmt: str, schema: TableSchema, *, enum_dictionaries
     if fmt == "csv":
         table = parse_arrays(table, fields)
     if enum_dictionaries:  # the stored type of an enum column where the file holds a dictionary
-        arrow = pa.schema([stored if enum_of(f) is not None and pa.types.is_dictionary(c.type) else a
-                           for f, a, stored, c in zip(fields, arrow, stored_schema(fields), table.columns)])
+        arrow = pa.schema(
+            [
+                stored if enum_of(f) is not None and pa.types.is_dictionary(c.type) else a
+                for f, a, stored, c in zip(fields, arrow, stored_schema(fields), table.columns)
+            ]
+        )
     if not table.schema.equals(arrow, check_metadata=False):
         table = table.cast(arrow)
     check_values(table)

@@ -19,7 +19,6 @@ from ._trust import Release, Trust, trust
 __all__ = ["FORMATS", "Reader"]
 
 
-
 class Reader:
     """Checked access to the files of one copy of the package."""
 
@@ -34,8 +33,12 @@ class Reader:
     def trust(self) -> Trust:
         """The checked ``datapackage.json`` and what vouches for the files (read once; :mod:`._trust`)."""
         if self._trust is None:
-            raw = self.source.read(DESCRIPTOR, limit=LIMITS["descriptor_bytes"], error=DescriptorError,
-                                   missing="expected a data package folder (or archive) holding datapackage.json")
+            raw = self.source.read(
+                DESCRIPTOR,
+                limit=LIMITS["descriptor_bytes"],
+                error=DescriptorError,
+                missing="expected a data package folder (or archive) holding datapackage.json",
+            )
             self._trust = trust(raw, self.source.show(DESCRIPTOR), self._check_file)
         return self._trust
 

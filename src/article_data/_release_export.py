@@ -96,8 +96,14 @@ def _column(frame: pd.DataFrame, field: dict[str, Any]) -> Any:
         return pd.Series([None] * len(frame), dtype=object).astype(dtype)
     column = frame[field["name"]]
     if field["type"] == "array":  # a 1.x string is split on ' | ', so every version holds lists
-        return pd.Series([v.split(JOINED_BY) if isinstance(v, str) else list(v) if isinstance(v, list) else None
-                          for v in column.astype(object)], index=column.index, dtype=object)
+        return pd.Series(
+            [
+                v.split(JOINED_BY) if isinstance(v, str) else list(v) if isinstance(v, list) else None
+                for v in column.astype(object)
+            ],
+            index=column.index,
+            dtype=object,
+        )
     if isinstance(dtype, pd.CategoricalDtype) or column.dtype != dtype:
         return column.astype(object).where(column.notna(), None).astype(dtype)
     return column
@@ -112,8 +118,9 @@ def _arrow_schema(fields: list[dict[str, Any]], descriptor: dict[str, Any], tabl
     for field in fields:
         kind = pa.dictionary(pa.int32(), pa.string()) if enum_of(field) is not None else arrow_type(field)
         columns.append(pa.field(field["name"], kind, metadata={"description": str(field.get("description", ""))}))
-    return pa.schema(columns, metadata={"dataset": str(descriptor.get("name", "")), "table": table,
-                                        "partitioned_by": PARTITION})
+    return pa.schema(
+        columns, metadata={"dataset": str(descriptor.get("name", "")), "table": table, "partitioned_by": PARTITION}
+    )
 
 
 def _table_bytes(frame: pd.DataFrame, fields: list[dict[str, Any]], schema: pa.Schema) -> bytes:
@@ -146,7 +153,9 @@ def _write_tree(folder: Path, packages: list[Package]) -> dict[str, int]:
         having = [pkg for pkg in packages if table in pkg.tables]
         fields = union_fields([pkg.table_schema(table) for pkg in having])
         if any(f["name"] == PARTITION for f in fields):
-            raise OutputError(f"table {table!r} has a column named {PARTITION!r}, the partition column; cannot export it")
+            raise OutputError(
+                f"table {table!r} has a column named {PARTITION!r}, the partition column; cannot export it"
+            )
         schema = _arrow_schema(fields, having[-1].descriptor(), table)
         for pkg in having:
             frame = pkg.load(table)
@@ -166,11 +175,15 @@ def _check_target(target: Path, overwrite: bool, tables: set[str]) -> None:
         raise OutputError(f"{target}: exists and is not a folder; refused. Give a new folder name")
     entries = {p.name for p in target.iterdir()}
     if entries and not overwrite:
-        raise OutputError(f"{target}: exists and is not empty; refused. Give a new or empty folder, "
-                          "or pass overwrite (--overwrite) to replace a previous export")
+        raise OutputError(
+            f"{target}: exists and is not empty; refused. Give a new or empty folder, "
+            "or pass overwrite (--overwrite) to replace a previous export"
+        )
     if entries - tables:
-        raise OutputError(f"{target}: holds {', '.join(sorted(entries - tables)[:5])}, which no export writes; "
-                          "refused even with overwrite. Give a new or empty folder")
+        raise OutputError(
+            f"{target}: holds {', '.join(sorted(entries - tables)[:5])}, which no export writes; "
+            "refused even with overwrite. Give a new or empty folder"
+        )
 
 
 @contextlib.contextmanager
@@ -202,8 +215,9 @@ def _replace(folder: Path, target: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def export_versions(directory: str | os.PathLike[str], current: Package, releases: Sequence[Package], *,
-                    overwrite: bool = False) -> dict[str, int]:
+def export_versions(
+    directory: str | os.PathLike[str], current: Package, releases: Sequence[Package], *, overwrite: bool = False
+) -> dict[str, int]:
     """Write ``directory/<table>/version=<v>/part-0.parquet`` for each release and ``current``; return rows per table.
 
     ``releases`` are the kept releases, oldest first; ``current`` is added when its version
@@ -222,8 +236,9 @@ def export_versions(directory: str | os.PathLike[str], current: Package, release
     return written
 
 
-def export_releases(directory: str | os.PathLike[str], current: Package | None = None, *,
-                    overwrite: bool = False) -> dict[str, int]:
+def export_releases(
+    directory: str | os.PathLike[str], current: Package | None = None, *, overwrite: bool = False
+) -> dict[str, int]:
     """Export every kept release (beside ``current``'s folder, else the bundled ones) and ``current``.
 
     ``current`` defaults to the bundled package; see :func:`export_versions`.

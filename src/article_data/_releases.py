@@ -56,11 +56,19 @@ class Release:
         data = _read_regular(self.path)
         actual = hashlib.sha256(data).hexdigest()
         if self.sha256 is None:
-            raise IntegrityError(f"{self.path}: not listed in {self.path.parent / 'SHA256SUMS'}, so it cannot be checked. "
-                                 f"{FIX}", path=str(self.path), expected="a SHA256SUMS line", actual="none")
+            raise IntegrityError(
+                f"{self.path}: not listed in {self.path.parent / 'SHA256SUMS'}, so it cannot be checked. {FIX}",
+                path=str(self.path),
+                expected="a SHA256SUMS line",
+                actual="none",
+            )
         if actual != self.sha256:
-            raise IntegrityError(f"{self.path}: sha256 {actual} differs from {self.sha256} listed in SHA256SUMS. {FIX}",
-                                 path=str(self.path), expected=self.sha256, actual=actual)
+            raise IntegrityError(
+                f"{self.path}: sha256 {actual} differs from {self.sha256} listed in SHA256SUMS. {FIX}",
+                path=str(self.path),
+                expected=self.sha256,
+                actual=actual,
+            )
         return self.path
 
 
@@ -106,8 +114,11 @@ def kept_releases(*roots: str | os.PathLike[str]) -> tuple[Release, ...]:
     """
     folder = releases_folder(*roots)
     sums, dates = _sums(folder), _dates(folder)
-    found = [Release(m["version"], path, sums.get(path.name), dates.get(m["version"]))
-             for path in folder.glob("article-data-*.zip") if (m := RELEASE_ZIP.fullmatch(path.name))]
+    found = [
+        Release(m["version"], path, sums.get(path.name), dates.get(m["version"]))
+        for path in folder.glob("article-data-*.zip")
+        if (m := RELEASE_ZIP.fullmatch(path.name))
+    ]
     return tuple(sorted(found, key=lambda r: (_numbers(r.version), r.version)))
 
 
@@ -117,6 +128,7 @@ def find_release(version: str, *roots: str | os.PathLike[str]) -> Release:
     for release in kept:
         if release.version == version:
             return release
-    raise ArticleDataError(f"no release {version} is kept in {releases_folder(*roots)}: expected one of "
-                           f"{', '.join(r.version for r in kept) or '(none)'}; `article-data releases` lists them")
-
+    raise ArticleDataError(
+        f"no release {version} is kept in {releases_folder(*roots)}: expected one of "
+        f"{', '.join(r.version for r in kept) or '(none)'}; `article-data releases` lists them"
+    )

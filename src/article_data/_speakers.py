@@ -11,12 +11,15 @@ if TYPE_CHECKING:
 __all__ = ["SPEAKER_NAME", "quotes_with_speakers"]
 
 #: Entity table -> (the column giving a speaker's display name, the kind word).
-SPEAKER_NAME: dict[str, tuple[str, str]] = {"people": ("label", ENTITY_TYPES["people"]),
-                                            "organizations": ("name", ENTITY_TYPES["organizations"])}
+SPEAKER_NAME: dict[str, tuple[str, str]] = {
+    "people": ("label", ENTITY_TYPES["people"]),
+    "organizations": ("name", ENTITY_TYPES["organizations"]),
+}
 
 
-def quotes_with_speakers(quotes: pd.DataFrame, people: pd.DataFrame, organizations: pd.DataFrame, *,
-                         speech_only: bool = True) -> pd.DataFrame:
+def quotes_with_speakers(
+    quotes: pd.DataFrame, people: pd.DataFrame, organizations: pd.DataFrame, *, speech_only: bool = True
+) -> pd.DataFrame:
     """``quotes`` with ``speaker``, ``speaker_id`` and ``speaker_kind`` after ``quote_id``."""
     import pandas as pd
 
@@ -35,8 +38,9 @@ def quotes_with_speakers(quotes: pd.DataFrame, people: pd.DataFrame, organizatio
     kinds = pd.CategoricalDtype([SPEAKER_NAME[t][1] for t in SPEAKER_COLUMNS])
     out = quotes.copy()
     position = list(out.columns).index("quote_id") + 1
-    for offset, (name, values) in enumerate((("speaker", speaker), ("speaker_id", speaker_id),
-                                             ("speaker_kind", kind.astype(kinds)))):
+    for offset, (name, values) in enumerate(
+        (("speaker", speaker), ("speaker_id", speaker_id), ("speaker_kind", kind.astype(kinds)))
+    ):
         out.insert(position + offset, name, values)
     if speech_only:
         out = out[out["is_speech"].fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)

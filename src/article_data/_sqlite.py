@@ -35,8 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["SQLITE_TYPES", "fts_columns", "metadata", "sqlite_bytes"]
 
 #: Table Schema type -> SQLite column type (booleans 0/1, dates ISO 8601 text, arrays JSON text).
-SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
-                "array": "TEXT"}
+SQLITE_TYPES = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "date": "TEXT",
+    "array": "TEXT",
+}
 #: The table holding the article text, as in :func:`article_data.connect`.
 ARTICLE = "article"
 
@@ -51,8 +57,11 @@ def _keys(schema: TableSchema) -> set[str]:
 def fts_columns(schema: TableSchema) -> list[str]:
     """The free-text columns of a table: strings that are not keys, ids or enums."""
     keys = _keys(schema)
-    return [f["name"] for f in schema.fields if f["type"] == "string" and enum_of(f) is None
-            and f["name"] not in keys and not f["name"].endswith("_id")]
+    return [
+        f["name"]
+        for f in schema.fields
+        if f["type"] == "string" and enum_of(f) is None and f["name"] not in keys and not f["name"].endswith("_id")
+    ]
 
 
 def _column(field: Any, primary: list[str]) -> str:
@@ -78,8 +87,10 @@ def _create(name: str, schema: TableSchema) -> str:
     if primary:
         lines.append(f"PRIMARY KEY ({', '.join(identifier(c) for c in primary)})")
     for foreign in schema.foreign_keys:
-        lines.append(f"FOREIGN KEY ({', '.join(identifier(c) for c in foreign.columns)}) REFERENCES "
-                     f"{identifier(foreign.resource or name)} ({', '.join(identifier(c) for c in foreign.target_columns)})")
+        lines.append(
+            f"FOREIGN KEY ({', '.join(identifier(c) for c in foreign.columns)}) REFERENCES "
+            f"{identifier(foreign.resource or name)} ({', '.join(identifier(c) for c in foreign.target_columns)})"
+        )
     return f"CREATE TABLE {identifier(name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
@@ -98,8 +109,10 @@ def _fill(connection: sqlite3.Connection, reader: Reader, name: str) -> None:
     columns = [f["name"] for f in schema.fields]
     connection.execute(_create(name, schema))
     rows = load_arrow(reader, name).to_pylist()
-    connection.executemany(f"INSERT INTO {identifier(name)} VALUES ({', '.join('?' for _ in columns)})",
-                           [[_value(row[c]) for c in columns] for row in rows])
+    connection.executemany(
+        f"INSERT INTO {identifier(name)} VALUES ({', '.join('?' for _ in columns)})",
+        [[_value(row[c]) for c in columns] for row in rows],
+    )
     _index(connection, name, fts_columns(schema))
 
 
@@ -124,9 +137,11 @@ def sqlite_bytes(reader: Reader) -> bytes:
         connection.commit()
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
-            raise ArticleDataError(f"{reader.descriptor.where}: {len(broken)} foreign key(s) point nowhere "
-                                   f"(first: table {broken[0][0]}, row {broken[0][1]} → {broken[0][2]}); "
-                                   "run `article-data validate`")
+            raise ArticleDataError(
+                f"{reader.descriptor.where}: {len(broken)} foreign key(s) point nowhere "
+                f"(first: table {broken[0][0]}, row {broken[0][1]} → {broken[0][2]}); "
+                "run `article-data validate`"
+            )
         connection.execute("VACUUM")
         return connection.serialize()
     except sqlite3.Error as exc:
@@ -150,20 +165,27 @@ def metadata(reader: Reader, database: str) -> dict[str, Any]:
     for name in reader.tables:
         schema = reader.schema(name)
         labels = [c for c in ("label", "name") if c in {f["name"] for f in schema.fields}]
-        tables[name] = {"title": schema.data.get("title", name), "description": schema.data.get("description", ""),
-                        "license": table_metadata(descriptor, name, schema.data)["license"],
-                        "columns": {f["name"]: f.get("description", "") for f in schema.fields},
-                        **({"label_column": labels[0]} if labels else {})}
+        tables[name] = {
+            "title": schema.data.get("title", name),
+            "description": schema.data.get("description", ""),
+            "license": table_metadata(descriptor, name, schema.data)["license"],
+            "columns": {f["name"]: f.get("description", "") for f in schema.fields},
+            **({"label_column": labels[0]} if labels else {}),
+        }
         if fts_columns(schema):
             tables[f"{name}_fts"] = {"hidden": True}
     article: dict[str, Any] = next((r for r in descriptor.get("resources", []) if r.get("name") == ARTICLE), {})
-    tables[ARTICLE] = {"title": article.get("title", ARTICLE), "description": article.get("description", ""),
-                       "license": " AND ".join(lic["name"] for lic in article.get("licenses", []) if "name" in lic)}
+    tables[ARTICLE] = {
+        "title": article.get("title", ARTICLE),
+        "description": article.get("description", ""),
+        "license": " AND ".join(lic["name"] for lic in article.get("licenses", []) if "name" in lic),
+    }
     tables[f"{ARTICLE}_fts"] = {"hidden": True}
     return {
         "title": descriptor.get("title", descriptor.get("name", "")),
         "description": f"{descriptor.get('description', '')} Version {reader.descriptor.version}. Sources: {sources}",
-        "license": str(licence.get("name", "")), "license_url": str(licence.get("path", "")),
+        "license": str(licence.get("name", "")),
+        "license_url": str(licence.get("path", "")),
         **_source(descriptor),
         "databases": {database: {"title": descriptor.get("title", ""), "tables": tables}},
     }
@@ -182,8 +204,10 @@ def write_sqlite(reader: Reader, path: str) -> str:
     from ._output import OutputError, write_output
 
     if path == "-":
-        raise OutputError("a SQLite database cannot go to standard output (its metadata.json goes beside it); "
-                          "give a file name such as article.sqlite")
+        raise OutputError(
+            "a SQLite database cannot go to standard output (its metadata.json goes beside it); "
+            "give a file name such as article.sqlite"
+        )
     target = Path(os.path.realpath(path))
     beside = str(target.parent / "metadata.json")
     data = sqlite_bytes(reader)

@@ -21,12 +21,15 @@ __all__ = ["load_arrow", "load_frame", "table_arrow", "table_frame"]
 
 
 def _unreadable(reader: Reader, name: str, resource: Resource, why: str) -> ArticleDataError:
-    return ArticleDataError(f"{reader.source.show(resource.path)}: cannot be read as the {resource.format} table "
-                            f"{name!r} ({why}). Run `article-data verify` to check the files. {FIX}")
+    return ArticleDataError(
+        f"{reader.source.show(resource.path)}: cannot be read as the {resource.format} table "
+        f"{name!r} ({why}). Run `article-data verify` to check the files. {FIX}"
+    )
 
 
-def table_arrow(reader: Reader, name: str, resource: Resource, data: bytes, *,
-                enum_dictionaries: bool = False) -> pa.Table:
+def table_arrow(
+    reader: Reader, name: str, resource: Resource, data: bytes, *, enum_dictionaries: bool = False
+) -> pa.Table:
     """Parse a table file's checked bytes into an Arrow table typed by its schema (see :func:`parse_table`)."""
     import pyarrow as pa
 

@@ -79,10 +79,15 @@ def _re2_problem(pattern: str) -> str | None:
 
 def _names(value: object, label: str, known: tuple[str, ...]) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else value
-    if not isinstance(names, list | tuple) or not names or len(names) > len(known) \
-            or not all(isinstance(n, str) for n in names):
-        raise DescriptorError(f"{label}: expected a field name or a list of at most {len(known)} of them, "
-                              f"found {value!r:.80}")
+    if (
+        not isinstance(names, list | tuple)
+        or not names
+        or len(names) > len(known)
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise DescriptorError(
+            f"{label}: expected a field name or a list of at most {len(known)} of them, found {value!r:.80}"
+        )
     if len(set(names)) != len(names):
         raise DescriptorError(f"{label}: names a field twice; expected each field at most once")
     fields = frozenset(known)
@@ -118,8 +123,10 @@ def _check_constraints(constraints: object, kind: str, label: str) -> None:
         raise DescriptorError(f"{label} constraints: expected an object, found {constraints!r:.60}")
     unknown = sorted(set(constraints) - _CONSTRAINTS)
     if unknown:
-        raise DescriptorError(f"{label}: the constraint {unknown[0]!r:.40} is not supported by article_data; "
-                              f"expected only {sorted(_CONSTRAINTS)}")
+        raise DescriptorError(
+            f"{label}: the constraint {unknown[0]!r:.40} is not supported by article_data; "
+            f"expected only {sorted(_CONSTRAINTS)}"
+        )
     for key in ("required", "unique"):
         if key in constraints and not isinstance(constraints[key], bool):
             raise DescriptorError(f"{label} {key}: expected true or false, found {constraints[key]!r:.60}")
@@ -127,32 +134,46 @@ def _check_constraints(constraints: object, kind: str, label: str) -> None:
         enum = constraints["enum"]
         if kind != "string":
             raise DescriptorError(f"{label} enum: supported on string fields only, found on a {kind} field")
-        if (not isinstance(enum, list) or not enum or len(enum) > LIMITS["enum_values"]
-                or not all(isinstance(v, str) for v in enum) or len(set(enum)) != len(enum)):
-            raise DescriptorError(f"{label} enum: expected a list of 1 to {LIMITS['enum_values']} distinct strings, "
-                                  f"found {enum!r:.80}")
+        if (
+            not isinstance(enum, list)
+            or not enum
+            or len(enum) > LIMITS["enum_values"]
+            or not all(isinstance(v, str) for v in enum)
+            or len(set(enum)) != len(enum)
+        ):
+            raise DescriptorError(
+                f"{label} enum: expected a list of 1 to {LIMITS['enum_values']} distinct strings, found {enum!r:.80}"
+            )
     lengths = {}
     for key in ("minLength", "maxLength"):
         if key in constraints:
             value = constraints[key]
             if kind != "string" or not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise DescriptorError(f"{label} {key}: expected a whole number >= 0 on a string field, "
-                                      f"found {value!r:.60} on a {kind} field")
+                raise DescriptorError(
+                    f"{label} {key}: expected a whole number >= 0 on a string field, "
+                    f"found {value!r:.60} on a {kind} field"
+                )
             lengths[key] = value
     if lengths.get("minLength", 0) > lengths.get("maxLength", math.inf):
-        raise DescriptorError(f"{label}: minLength {lengths['minLength']} is greater than maxLength {lengths['maxLength']}")
+        raise DescriptorError(
+            f"{label}: minLength {lengths['minLength']} is greater than maxLength {lengths['maxLength']}"
+        )
     for key in ("minimum", "maximum"):
         if key in constraints:
             _bound(constraints[key], kind, f"{label} {key}")
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         if kind != "string" or not isinstance(pattern, str) or len(pattern) > LIMITS["pattern_chars"]:
-            raise DescriptorError(f"{label} pattern: expected a string of at most {LIMITS['pattern_chars']} characters "
-                                  f"on a string field, found {pattern!r:.60} on a {kind} field")
+            raise DescriptorError(
+                f"{label} pattern: expected a string of at most {LIMITS['pattern_chars']} characters "
+                f"on a string field, found {pattern!r:.60} on a {kind} field"
+            )
         problem = _re2_problem(pattern)
         if problem is not None:
-            raise DescriptorError(f"{label} pattern {pattern!r:.80}: refused, RE2 (linear time) cannot run it "
-                                  f"({problem}); backreferences and lookarounds are not supported")
+            raise DescriptorError(
+                f"{label} pattern {pattern!r:.80}: refused, RE2 (linear time) cannot run it "
+                f"({problem}); backreferences and lookarounds are not supported"
+            )
 
 
 def _check_field(field: object, index: int, where: str) -> Mapping[str, Any]:
@@ -160,16 +181,20 @@ def _check_field(field: object, index: int, where: str) -> Mapping[str, Any]:
         raise DescriptorError(f"{where}: fields[{index}]: expected an object, found {field!r:.60}")
     name = field.get("name")
     if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
-        raise DescriptorError(f"{where}: fields[{index}]: expected a 'name' of letters, digits and '_' "
-                              f"(at most 64, not starting with a digit), found {name!r:.60}")
+        raise DescriptorError(
+            f"{where}: fields[{index}]: expected a 'name' of letters, digits and '_' "
+            f"(at most 64, not starting with a digit), found {name!r:.60}"
+        )
     label = f"{where}: field {name!r}"
     kind = field.get("type")
     if kind not in SUPPORTED_TYPES:
         raise DescriptorError(f"{label}: must have a 'type' among {SUPPORTED_TYPES}, found {kind!r:.40}")
     unknown = sorted(set(field) - _FIELD_KEYS)
     if unknown:
-        raise DescriptorError(f"{label}: the property {unknown[0]!r:.40} is not supported by article_data; "
-                              f"expected only {sorted(_FIELD_KEYS)}")
+        raise DescriptorError(
+            f"{label}: the property {unknown[0]!r:.40} is not supported by article_data; "
+            f"expected only {sorted(_FIELD_KEYS)}"
+        )
     if field.get("format", "default") != "default":
         raise DescriptorError(f"{label}: format {field['format']!r:.40} is not supported; expected 'default'")
     for key in ("title", "description"):
@@ -195,15 +220,20 @@ def _foreign_key(item: object, index: int, where: str, names: tuple[str, ...]) -
         raise DescriptorError(f"{label}: expected an object, found {item!r:.60}")
     reference = item.get("reference")
     if not isinstance(reference, dict):
-        raise DescriptorError(f"{label}: expected a 'reference' object with 'resource' and 'fields', found {reference!r:.60}")
+        raise DescriptorError(
+            f"{label}: expected a 'reference' object with 'resource' and 'fields', found {reference!r:.60}"
+        )
     columns = _names(item.get("fields"), f"{label} fields", names)
     resource = reference.get("resource", "")
     if not isinstance(resource, str) or (resource and not RESOURCE_NAME.fullmatch(resource)):
         raise DescriptorError(f"{label} reference resource: expected a resource name, found {resource!r:.60}")
     targets = reference.get("fields")
     targets = (targets,) if isinstance(targets, str) else targets
-    if not isinstance(targets, list | tuple) or len(targets) != len(columns) or not all(
-            isinstance(t, str) and FIELD_NAME.fullmatch(t) for t in targets):
+    if (
+        not isinstance(targets, list | tuple)
+        or len(targets) != len(columns)
+        or not all(isinstance(t, str) and FIELD_NAME.fullmatch(t) for t in targets)
+    ):
         raise DescriptorError(f"{label} reference fields: expected {len(columns)} field name(s), found {targets!r:.60}")
     return ForeignKey(columns, resource, tuple(targets))
 
@@ -214,12 +244,18 @@ def check_table_schema(data: object, where: str) -> TableSchema:
         raise DescriptorError(f"{where}: expected a Table Schema object, found {type(data).__name__}")
     unknown = sorted(set(data) - _SCHEMA_KEYS)
     if unknown:
-        raise DescriptorError(f"{where}: the property {unknown[0]!r:.40} is not supported; expected only {sorted(_SCHEMA_KEYS)}")
+        raise DescriptorError(
+            f"{where}: the property {unknown[0]!r:.40} is not supported; expected only {sorted(_SCHEMA_KEYS)}"
+        )
     if data.get("missingValues", [""]) != [""]:
-        raise DescriptorError(f"{where}: missingValues must be [\"\"] (an empty cell is null), found {data['missingValues']!r:.60}")
+        raise DescriptorError(
+            f'{where}: missingValues must be [""] (an empty cell is null), found {data["missingValues"]!r:.60}'
+        )
     fields = data.get("fields")
     if not isinstance(fields, list) or not fields or len(fields) > LIMITS["fields"]:
-        raise DescriptorError(f"{where}: expected a 'fields' list of 1 to {LIMITS['fields']} fields, found {fields!r:.60}")
+        raise DescriptorError(
+            f"{where}: expected a 'fields' list of 1 to {LIMITS['fields']} fields, found {fields!r:.60}"
+        )
     checked = tuple(_check_field(f, i, where) for i, f in enumerate(fields))
     names = tuple(f["name"] for f in checked)
     if len(set(names)) != len(names):
@@ -228,7 +264,8 @@ def check_table_schema(data: object, where: str) -> TableSchema:
     primary_key = _names(data["primaryKey"], f"{where}: primaryKey", names) if "primaryKey" in data else ()
     foreign = data.get("foreignKeys", [])
     if not isinstance(foreign, list) or len(foreign) > len(names):
-        raise DescriptorError(f"{where}: foreignKeys: expected a list of at most {len(names)} keys (one per field), "
-                              f"found {foreign!r:.60}")
+        raise DescriptorError(
+            f"{where}: foreignKeys: expected a list of at most {len(names)} keys (one per field), found {foreign!r:.60}"
+        )
     foreign_keys = tuple(_foreign_key(item, i, where, names) for i, item in enumerate(foreign))
     return TableSchema(where=where, data=data, fields=checked, primary_key=primary_key, foreign_keys=foreign_keys)

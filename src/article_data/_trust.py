@@ -27,8 +27,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import NoReturn
 
-__all__ = ["DESCRIPTOR", "RECORD", "Release", "Trust", "claimed_release", "match_release", "refuse_claim",
-           "released_versions", "trust"]
+__all__ = [
+    "DESCRIPTOR",
+    "RECORD",
+    "Release",
+    "Trust",
+    "claimed_release",
+    "match_release",
+    "refuse_claim",
+    "released_versions",
+    "trust",
+]
 
 #: The record's file name, a resource of this package.
 RECORD = "releases.json"
@@ -46,9 +55,13 @@ class Release:
         try:
             return self.files[rel]
         except KeyError:
-            raise IntegrityError(f"{shown}: not a file of release {self.version}, which this copy's descriptor "
-                                 f"is; refused. Restore the copy from that release",
-                                 path=shown, expected="absent", actual="present") from None
+            raise IntegrityError(
+                f"{shown}: not a file of release {self.version}, which this copy's descriptor "
+                f"is; refused. Restore the copy from that release",
+                path=shown,
+                expected="absent",
+                actual="present",
+            ) from None
 
 
 _RECORDS: dict[str, Release] | None = None
@@ -59,9 +72,12 @@ def _records() -> dict[str, Release]:
     global _RECORDS
     if _RECORDS is None:
         data = json.loads(resources.files(__package__).joinpath(RECORD).read_bytes())
-        _RECORDS = {version: Release(version, {rel: (int(f["bytes"]), str(f["hash"]))
-                                               for rel, f in sorted(files.items(), key=_data_first)})
-                    for version, files in sorted(data["releases"].items(), key=lambda kv: _version_key(kv[0]))}
+        _RECORDS = {
+            version: Release(
+                version, {rel: (int(f["bytes"]), str(f["hash"])) for rel, f in sorted(files.items(), key=_data_first)}
+            )
+            for version, files in sorted(data["releases"].items(), key=lambda kv: _version_key(kv[0]))
+        }
     return _RECORDS
 
 
@@ -98,22 +114,28 @@ def refuse_claim(release: Release, descriptor: bytes, shown: str, check: Callabl
     (an edited table whose hash was rewritten in the descriptor, say), and the
     descriptor itself when every other file matches.
     """
-    claim = (f"this copy's datapackage.json claims release {release.version}, so it is checked against the "
-             f"library's record of that release, not against its own hashes")
+    claim = (
+        f"this copy's datapackage.json claims release {release.version}, so it is checked against the "
+        f"library's record of that release, not against its own hashes"
+    )
     for rel, (size, digest) in release.files.items():
         if rel != DESCRIPTOR:
             try:
                 check(rel, size, digest)
             except IntegrityError as exc:
-                raise IntegrityError(f"{exc} ({claim})", path=exc.path, expected=exc.expected,
-                                     actual=exc.actual) from None
+                raise IntegrityError(
+                    f"{exc} ({claim})", path=exc.path, expected=exc.expected, actual=exc.actual
+                ) from None
     size, expected = release.files[DESCRIPTOR]
     actual = sha256(descriptor)
     raise IntegrityError(
         f"{shown}: claims release {release.version}, but is not that release's datapackage.json (expected {size} "
         f"bytes with {expected}, found {len(descriptor)} bytes with {actual}). A copy of a released version must "
         f"be that release byte for byte: restore it from the release, or give a changed copy another version",
-        path=shown, expected=expected, actual=actual)
+        path=shown,
+        expected=expected,
+        actual=actual,
+    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +161,8 @@ class Trust:
             raise DescriptorError(
                 f"{shown}: the descriptor names this file but declares no resource with its bytes and sha256, "
                 f"and this copy is no release the library knows, so nothing vouches for it; refused. Declare it "
-                f"as a resource (as every package built since 1.1.0 does)")
+                f"as a resource (as every package built since 1.1.0 does)"
+            )
         return declared.bytes, declared.hash
 
 

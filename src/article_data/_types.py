@@ -54,7 +54,6 @@ TYPES: dict[str, tuple[str, str, str]] = {
 SUPPORTED_TYPES = tuple(TYPES)
 
 
-
 def enum_of(field: Field) -> list[str] | None:
     """Return the field's enum constraint, or None."""
     enum = field.get("constraints", {}).get("enum")
@@ -92,7 +91,9 @@ def parse_arrays(table: pa.Table, fields: Sequence[Field]) -> pa.Table:
     for field in fields:
         if is_list(field):
             index = table.column_names.index(field["name"])
-            items = [_json_strings(cell, row, field["name"]) for row, cell in enumerate(table.column(index).to_pylist(), 1)]
+            items = [
+                _json_strings(cell, row, field["name"]) for row, cell in enumerate(table.column(index).to_pylist(), 1)
+            ]
             kind = pa.list_(pa.string())
             table = table.set_column(index, table.field(index).with_type(kind), pa.array(items, type=kind))
     return table
@@ -110,13 +111,17 @@ def _json_strings(cell: str | None, row: int, column: str) -> list[str] | None:
         return None
     where = f"column {column!r}, row {row}"
     if len(cell) > ARRAY_CELL_CHARS:
-        raise ValueError(f"{where}: expected a JSON array of strings of at most {ARRAY_CELL_CHARS} characters, "
-                         f"found {len(cell)} characters")
+        raise ValueError(
+            f"{where}: expected a JSON array of strings of at most {ARRAY_CELL_CHARS} characters, "
+            f"found {len(cell)} characters"
+        )
     try:
         value = json.loads(cell)
     except (ValueError, RecursionError) as exc:
-        raise ValueError(f'{where}: expected a JSON array of strings such as ["Kiev"], found {cell!r:.60} '
-                         f"({type(exc).__name__}: {exc})") from None
+        raise ValueError(
+            f'{where}: expected a JSON array of strings such as ["Kiev"], found {cell!r:.60} '
+            f"({type(exc).__name__}: {exc})"
+        ) from None
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError(f'{where}: expected a JSON array of strings such as ["Kiev"], found {cell!r:.60}')
     return value
@@ -148,8 +153,14 @@ def stored_schema(fields: Sequence[Field]) -> pa.Schema:
     import pyarrow as pa
 
     base = arrow_schema(fields)
-    return pa.schema([pa.field(f["name"], pa.dictionary(pa.int32(), pa.string()), nullable=arrow.nullable)
-                      if enum_of(f) is not None else arrow for f, arrow in zip(fields, base)])
+    return pa.schema(
+        [
+            pa.field(f["name"], pa.dictionary(pa.int32(), pa.string()), nullable=arrow.nullable)
+            if enum_of(f) is not None
+            else arrow
+            for f, arrow in zip(fields, base)
+        ]
+    )
 
 
 def pandas_metadata(fields: Sequence[Field]) -> bytes:
@@ -225,7 +236,10 @@ def _enum_types(enum: tuple[str, ...]) -> tuple[pa.Array, pd.CategoricalDtype]:
         import pandas as pd
         import pyarrow as pa
 
-        _TYPE_CACHE[enum] = (pa.array(enum, type=pa.string()), pd.CategoricalDtype(categories=list(enum), ordered=False))
+        _TYPE_CACHE[enum] = (
+            pa.array(enum, type=pa.string()),
+            pd.CategoricalDtype(categories=list(enum), ordered=False),
+        )
     return _TYPE_CACHE[enum]  # type: ignore[no-any-return]
 
 
@@ -247,8 +261,7 @@ def _categorical(name: str, column: pa.ChunkedArray, enum: tuple[str, ...]) -> p
         found = pc.filter(column, pc.and_(pc.is_null(codes), pc.is_valid(column)))
         examples = sorted(set(found.unique().to_pylist()))[:5]
         raise ValueError(
-            f"column {name!r} holds {outside} value(s) outside its enum, e.g. {examples}; "
-            f"expected one of {list(enum)}"
+            f"column {name!r} holds {outside} value(s) outside its enum, e.g. {examples}; expected one of {list(enum)}"
         )
     return pd.Categorical.from_codes(codes.fill_null(-1).to_numpy(), dtype=dtype)
 

@@ -37,8 +37,15 @@ def _ids(frame: pd.DataFrame, key: str | None, positions: Any) -> list[str | Non
     return [str(values[int(p)]) if values[int(p)] is not None else f"row {int(p) + 1}" for p in positions]
 
 
-def _add(problems: list[Problem], table: str, frame: pd.DataFrame, key: str | None,
-         mask: Any, column: str | None, message: str) -> None:
+def _add(
+    problems: list[Problem],
+    table: str,
+    frame: pd.DataFrame,
+    key: str | None,
+    mask: Any,
+    column: str | None,
+    message: str,
+) -> None:
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     if len(positions) == 0:
         return
@@ -114,14 +121,20 @@ def _foreign_key_problems(reader: Reader, frames: dict[str, pd.DataFrame]) -> li
             values = _arrow(frame[column])
             known = _arrow(frames[target][target_column]).drop_null().combine_chunks()
             valid = pc.or_(pc.is_null(values), pc.is_in(values, value_set=known))
-            _add(problems, name, frame, key, ~valid.to_numpy(), column,
-                 f"not found in {target}.{target_column}")
+            _add(problems, name, frame, key, ~valid.to_numpy(), column, f"not found in {target}.{target_column}")
     return problems
 
 
-def _span_problems(name: str, frame: pd.DataFrame, key: str, index: ArticleIndex,
-                   paragraphs: pd.DataFrame | None, start: str = "char_start",
-                   end: str = "char_end", text: str = "text") -> list[Problem]:
+def _span_problems(
+    name: str,
+    frame: pd.DataFrame,
+    key: str,
+    index: ArticleIndex,
+    paragraphs: pd.DataFrame | None,
+    start: str = "char_start",
+    end: str = "char_end",
+    text: str = "text",
+) -> list[Problem]:
     problems: list[Problem] = []
     if frame.empty:
         return problems
@@ -129,7 +142,11 @@ def _span_problems(name: str, frame: pd.DataFrame, key: str, index: ArticleIndex
     ends = frame[end].to_numpy(dtype=np.int64, na_value=-1)
     import pyarrow as pa
 
-    texts = pa.array(frame[text].array, type=pa.large_string()) if not frame[text].isna().all() else pa.nulls(len(frame), pa.large_string())
+    texts = (
+        pa.array(frame[text].array, type=pa.large_string())
+        if not frame[text].isna().all()
+        else pa.nulls(len(frame), pa.large_string())
+    )
     bad = np.zeros(len(frame), dtype=bool)
     bad[mismatched_rows(index, starts, ends, texts)] = True
     _add(problems, name, frame, key, bad, text, f"does not equal article[{start}:{end}]")
@@ -159,9 +176,15 @@ def _paragraph_coverage(frame: pd.DataFrame, index: ArticleIndex) -> list[Proble
     if len(starts) != len(expected_starts) or not (
         np.array_equal(starts, expected_starts) and np.array_equal(ends, expected_ends)
     ):
-        return [Problem("paragraphs", None, None,
-                        f"paragraphs must be the {len(expected_starts)} non-empty lines of the article in order; "
-                        f"found {len(starts)} rows that do not match them line for line")]
+        return [
+            Problem(
+                "paragraphs",
+                None,
+                None,
+                f"paragraphs must be the {len(expected_starts)} non-empty lines of the article in order; "
+                f"found {len(starts)} rows that do not match them line for line",
+            )
+        ]
     lines = np.flatnonzero(keep) + 1
     if not np.array_equal(ordered["line_number"].to_numpy(dtype=np.int64, na_value=-1), lines):
         return [Problem("paragraphs", None, "line_number", "does not match the paragraph's line in the article")]
@@ -177,18 +200,41 @@ def _quote_mark_problems(frame: pd.DataFrame, index: ArticleIndex) -> list[Probl
     before = frame["char_start"].to_numpy(dtype=np.int64, na_value=-1) - 1
     ends = frame["char_end"].to_numpy(dtype=np.int64, na_value=-1)
     opened = np.isin(before, openings)
-    _add(problems, "quotes", frame, "quote_id", marked & ~opened, "char_start",
-         f"a {'/'.join(MARKED_TYPES)} quotation must start right after an opening mark {OPENING_MARK}")
+    _add(
+        problems,
+        "quotes",
+        frame,
+        "quote_id",
+        marked & ~opened,
+        "char_start",
+        f"a {'/'.join(MARKED_TYPES)} quotation must start right after an opening mark {OPENING_MARK}",
+    )
     used, counts = np.unique(before[marked & opened], return_counts=True)
     twice = used[counts > 1]
     for position in twice[:_MAX_PER_CHECK]:
-        problems.append(Problem("quotes", None, "char_start", f"the opening mark at offset {int(position)} opens {int(counts[used == position][0])} rows; expected exactly one"))
+        problems.append(
+            Problem(
+                "quotes",
+                None,
+                "char_start",
+                f"the opening mark at offset {int(position)} opens {int(counts[used == position][0])} rows; expected exactly one",
+            )
+        )
     for position in np.setdiff1d(openings, used)[:_MAX_PER_CHECK]:
-        problems.append(Problem("quotes", None, None, f"the opening mark at offset {int(position)} opens no quotes row"))
+        problems.append(
+            Problem("quotes", None, None, f"the opening mark at offset {int(position)} opens no quotes row")
+        )
     closed = np.isin(ends, closings)
     has_mark = frame["has_closing_mark"].to_numpy(dtype=bool, na_value=False)
-    _add(problems, "quotes", frame, "quote_id", marked & (has_mark != closed), "has_closing_mark",
-         f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation")
+    _add(
+        problems,
+        "quotes",
+        frame,
+        "quote_id",
+        marked & (has_mark != closed),
+        "has_closing_mark",
+        f"must be true exactly when a closing mark {CLOSING_MARK} follows the quotation",
+    )
     return problems
 
 
@@ -197,7 +243,9 @@ def _guarded(problems: list[Problem], table: str, check: Callable[[], list[Probl
     try:
         problems.extend(check())
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        problems.append(Problem(table, None, None, f"the guide's rules cannot be checked ({type(exc).__name__}: {exc})"))
+        problems.append(
+            Problem(table, None, None, f"the guide's rules cannot be checked ({type(exc).__name__}: {exc})")
+        )
 
 
 def _read_all(reader: Reader, problems: list[Problem]) -> dict[str, bytes]:
@@ -266,12 +314,30 @@ def validate_package(reader: Reader) -> None:
         _guarded(problems, "paragraphs", lambda: _paragraph_coverage(paragraphs, index))
     for name, frame in frames.items():
         if {"char_start", "char_end", "text"} <= set(frame.columns):
-            _guarded(problems, name, partial(_span_problems, name, frame, keys[name] or "", index,
-                                             None if name == "paragraphs" else paragraphs))
+            _guarded(
+                problems,
+                name,
+                partial(
+                    _span_problems, name, frame, keys[name] or "", index, None if name == "paragraphs" else paragraphs
+                ),
+            )
     if "images" in frames:
         for part in ("caption", "credit"):
-            _guarded(problems, "images", partial(_span_problems, "images", frames["images"], "image_id", index,
-                                                 paragraphs, f"{part}_char_start", f"{part}_char_end", part))
+            _guarded(
+                problems,
+                "images",
+                partial(
+                    _span_problems,
+                    "images",
+                    frames["images"],
+                    "image_id",
+                    index,
+                    paragraphs,
+                    f"{part}_char_start",
+                    f"{part}_char_end",
+                    part,
+                ),
+            )
     if "quotes" in frames:
         _guarded(problems, "quotes", lambda: _quote_mark_problems(frames["quotes"], index))
     if problems:

@@ -27,7 +27,11 @@ class Verification:
 
     def __str__(self) -> str:
         if self.release is not None:
-            return (f"release {self.release}: datapackage.json and {self.files} files match the library's record "
-                    f"of that release")
-        return (f"version {self.version}, no known release: {self.files} files match its own datapackage.json "
-                f"only (an untrusted copy: anyone may have rewritten its hashes)")
+            return (
+                f"release {self.release}: datapackage.json and {self.files} files match the library's record "
+                f"of that release"
+            )
+        return (
+            f"version {self.version}, no known release: {self.files} files match its own datapackage.json "
+            f"only (an untrusted copy: anyone may have rewritten its hashes)"
+        )

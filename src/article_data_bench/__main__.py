@@ -51,10 +51,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="scales 1,10, one repeat, frictionless up to 10x (CI)")
     parser.add_argument("--scales", help="comma-separated scales (default 1,10,100,1000,10000; quick 1,10)")
-    parser.add_argument("--repeats", type=int, help=f"timed runs after the warm-up (default {DEFAULT_REPEATS}; quick 1)")
+    parser.add_argument(
+        "--repeats", type=int, help=f"timed runs after the warm-up (default {DEFAULT_REPEATS}; quick 1)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench", help="output folder (default bench/)")
     args = parser.parse_args(argv)
-    scales = [int(s) for s in args.scales.split(",")] if args.scales else list(QUICK_SCALES if args.quick else FULL_SCALES)
+    scales = (
+        [int(s) for s in args.scales.split(",")] if args.scales else list(QUICK_SCALES if args.quick else FULL_SCALES)
+    )
     if not scales or min(scales) < 1:
         parser.error("--scales must list positive integers")
     args.scales = sorted(set(scales))
@@ -68,11 +72,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine_info(),
         "source": source_state(),
-        "settings": {"scales": args.scales, "repeats": args.repeats, "quick": args.quick,
-                     "frictionless_max_scale": frictionless_max,
-                     "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                     "memory_reported": "peak RSS growth during load_all() (VmHWM after, reset by clear_refs, minus VmRSS before)",
-                     "import_timing": "bytecode caches on (PYTHONPYCACHEPREFIX in a temporary folder)"},
+        "settings": {
+            "scales": args.scales,
+            "repeats": args.repeats,
+            "quick": args.quick,
+            "frictionless_max_scale": frictionless_max,
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "memory_reported": "peak RSS growth during load_all() (VmHWM after, reset by clear_refs, minus VmRSS before)",
+            "import_timing": "bytecode caches on (PYTHONPYCACHEPREFIX in a temporary folder)",
+        },
     }
     results["scales"] = {}
     with tempfile.TemporaryDirectory(prefix="article-data-bench-") as tmp:
@@ -95,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = markdown(results)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     plot(results, args.out / "benchmark.png")
-    if args.out.resolve() == (ROOT / "bench").resolve() and not args.quick:  # the committed results: the README quotes them
+    if (
+        args.out.resolve() == (ROOT / "bench").resolve() and not args.quick
+    ):  # the committed results: the README quotes them
         readme = ROOT / "README.md"
         readme.write_text(readme_with_figures(readme.read_text(encoding="utf-8"), results), encoding="utf-8")
     print(report)

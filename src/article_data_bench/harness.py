@@ -43,12 +43,18 @@ def time_interleaved(runs: Mapping[str, Callable[[], Any]], repeats: int) -> dic
     return samples
 
 
-def command(args: Sequence[str | os.PathLike[str]], cwd: Path, env: Mapping[str, str] | None = None) -> Callable[[], None]:
+def command(
+    args: Sequence[str | os.PathLike[str]], cwd: Path, env: Mapping[str, str] | None = None
+) -> Callable[[], None]:
     """A callable that runs a command and fails loudly if it does not exit 0."""
+
     def run() -> None:
         done = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+            raise RuntimeError(
+                f"{' '.join(map(str, args))} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            )
+
     return run
 
 

@@ -73,10 +73,13 @@ def cached_bytecode_env(folder: Path) -> dict[str, str]:
 def time_imports(repeats: int, scratch: Path) -> dict[str, Any]:
     """Whole-process ``import article_data`` against the standard-library floor."""
     env = cached_bytecode_env(scratch / "pycache")
-    samples = time_interleaved({
-        "article_data": command([PYTHON, "-c", "import article_data"], ROOT, env),
-        "floor": command([PYTHON, "-c", FLOOR_IMPORT], ROOT, env),
-    }, repeats)
+    samples = time_interleaved(
+        {
+            "article_data": command([PYTHON, "-c", "import article_data"], ROOT, env),
+            "floor": command([PYTHON, "-c", FLOOR_IMPORT], ROOT, env),
+        },
+        repeats,
+    )
     return {
         "article_data": summary(samples["article_data"]),
         "floor": {**summary(samples["floor"]), "code": FLOOR_IMPORT},
@@ -124,8 +127,10 @@ def bench_scale(scale: int, repeats: int, frictionless_max: int, scratch: Path) 
     # The first write is write_package's warm-up; above scale 1 it writes the package measured below.
     write_warm_up_s = clock(lambda: write_package(root if scale > 1 else scratch / "warm-up", inputs))  # noqa: F821  (called before the del below)
     print(f"  wrote the {scale}x package in {write_warm_up_s:.1f} s", flush=True)
-    size = {"rows": sum(len(rows) for rows in inputs.tables.values()),
-            "bytes": sum(r["bytes"] for r in Package(root).descriptor()["resources"])}
+    size = {
+        "rows": sum(len(rows) for rows in inputs.tables.values()),
+        "bytes": sum(r["bytes"] for r in Package(root).descriptor()["resources"]),
+    }
     timings = {"write_package": time_writes(inputs, write_warm_up_s, repeats, scratch / "write")}
     del inputs
     gc.collect()
@@ -140,11 +145,15 @@ def machine_info() -> dict[str, Any]:
     """CPU, cores, memory and library versions of this machine."""
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
-               platform.processor() or "unknown")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+        platform.processor() or "unknown",
+    )
     mem_kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal:")), 0)
-    versions = {name: importlib.metadata.version(name)
-                for name in ("article-data", "pandas", "pyarrow", "numpy", "pandera", "frictionless")}
+    versions = {
+        name: importlib.metadata.version(name)
+        for name in ("article-data", "pandas", "pyarrow", "numpy", "pandera", "frictionless")
+    }
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -157,6 +166,7 @@ def machine_info() -> dict[str, Any]:
 
 def source_state() -> dict[str, Any]:
     """The git commit the library was measured at, and whether the work tree had changes."""
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
         return done.stdout.strip() if done.returncode == 0 else ""

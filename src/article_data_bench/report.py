@@ -12,8 +12,11 @@ from .settings import BASELINES, CAPPED_METHODS, FLOOR_IMPORT, METHODS, RATIOS
 
 def scale_ratios(timings: Mapping[str, Sequence[float]]) -> dict[str, float]:
     """Every ratio of RATIOS whose two methods were timed at this scale."""
-    return {name: paired_ratio(timings[a], timings[b])
-            for name, (a, b) in RATIOS.items() if timings.get(a) and timings.get(b)}
+    return {
+        name: paired_ratio(timings[a], timings[b])
+        for name, (a, b) in RATIOS.items()
+        if timings.get(a) and timings.get(b)
+    }
 
 
 def per_row_growth(scales: Mapping[str, Any], small: int, large: int) -> float | None:
@@ -42,13 +45,21 @@ def evaluate_targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
         ("frictionless to_pandas / load_all at 1000x", at(1000, "frictionless_to_pandas / load_all"), ">=", 50),
         ("validate time per row, 10000x / 100x", per_row_growth(scales, 100, 10000), "<=", 2),
         ("frictionless validate / validate() at 1000x", at(1000, "frictionless_validate / validate"), ">=", 10),
-        ("frictionless validate / article-data validate at 1x", at(1, "frictionless_validate / validate_cli"), ">=", 0.8),
+        (
+            "frictionless validate / article-data validate at 1x",
+            at(1, "frictionless_validate / validate_cli"),
+            ">=",
+            0.8,
+        ),
         ("load_all peak RSS / frames at 10000x", memory, "<=", 2.5),
     ]
     out = []
     for name, value, op, limit in targets:
-        status = "not measured" if value is None else (
-            "pass" if (value <= limit if op == "<=" else value >= limit) else "FAIL")
+        status = (
+            "not measured"
+            if value is None
+            else ("pass" if (value <= limit if op == "<=" else value >= limit) else "FAIL")
+        )
         out.append({"target": name, "value": value, "limit": f"{op} {limit}", "status": status})
     return out
 
@@ -73,7 +84,7 @@ def markdown(results: Mapping[str, Any]) -> str:
         f" with {len(results['source']['changed_files'])} changed or new files in the work tree.",
         "",
         f"Whole-process `import article_data`: {results['import']['article_data']['median_s'] * 1000:.0f} ms, "
-        f"floor `python -c \"{FLOOR_IMPORT}\"`: {results['import']['floor']['median_s'] * 1000:.0f} ms, "
+        f'floor `python -c "{FLOOR_IMPORT}"`: {results["import"]["floor"]["median_s"] * 1000:.0f} ms, '
         f"ratio {results['import']['ratio']:.2f} (median of {results['import']['article_data']['runs']} paired runs).",
         "",
         "## Median seconds (runs)",
@@ -96,8 +107,11 @@ def markdown(results: Mapping[str, Any]) -> str:
         cells = [f"{scales[k]['ratios'][name]:.3g}" if name in scales[k]["ratios"] else "-" for k in keys]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "## Memory of load_all() (fresh process; MiB)", "", header, rule]
-    for key, label in (("rss_peak_bytes", "peak RSS growth (reported)"), ("arrow_peak_bytes", "Arrow pool peak"),
-                       ("frames_bytes", "frames, memory_usage(deep=True)")):
+    for key, label in (
+        ("rss_peak_bytes", "peak RSS growth (reported)"),
+        ("arrow_peak_bytes", "Arrow pool peak"),
+        ("frames_bytes", "frames, memory_usage(deep=True)"),
+    ):
         lines.append(f"| {label} | " + " | ".join(f"{scales[k]['memory'][key] / 2**20:.3g}" for k in keys) + " |")
     lines.append("| peak RSS / frames | " + " | ".join(f"{scales[k]['memory']['ratio']:.3g}" for k in keys) + " |")
     lines += ["", "## Targets", "", "| target | value | limit | status |", "|---|---|---|---|"]
@@ -118,23 +132,34 @@ def plot(results: Mapping[str, Any], path: Path) -> None:
     rows = [scales[k]["size"]["rows"] for k in scales]
     figure, (left, right) = plt.subplots(1, 2, figsize=(14, 7.5))
     for method, label in METHODS.items():
-        points = [(scales[k]["size"]["rows"], scales[k]["timings"][method]["median_s"])
-                  for k in scales if "median_s" in scales[k]["timings"][method]]
+        points = [
+            (scales[k]["size"]["rows"], scales[k]["timings"][method]["median_s"])
+            for k in scales
+            if "median_s" in scales[k]["timings"][method]
+        ]
         if points:
             left.plot(*zip(*points), marker="o", linestyle="--" if method in BASELINES else "-", label=label)
     for key, style in (("article_data", "--"), ("floor", ":")):
         label = "import article_data (process)" if key == "article_data" else f"floor: {FLOOR_IMPORT} (process)"
-        left.hlines(results["import"][key]["median_s"], min(rows), max(rows), linestyles=style, colors="grey", label=label)
+        left.hlines(
+            results["import"][key]["median_s"], min(rows), max(rows), linestyles=style, colors="grey", label=label
+        )
     left.set(xscale="log", yscale="log", xlabel="rows in the package", ylabel="seconds (median)", title="Time")
     left.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2)
-    for key, label in (("rss_peak_bytes", "load_all peak RSS growth"), ("arrow_peak_bytes", "load_all Arrow pool peak"),
-                       ("frames_bytes", "frames' own size")):
+    for key, label in (
+        ("rss_peak_bytes", "load_all peak RSS growth"),
+        ("arrow_peak_bytes", "load_all Arrow pool peak"),
+        ("frames_bytes", "frames' own size"),
+    ):
         right.plot(rows, [max(scales[k]["memory"][key], 1) for k in scales], marker="o", label=label)
     right.set(xscale="log", yscale="log", xlabel="rows in the package", ylabel="bytes", title="Memory of load_all()")
     right.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.1))
     machine = results["machine"]
-    figure.suptitle(f"article_data benchmark on {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
-                    f"Python {machine['python']}", fontsize=10)
+    figure.suptitle(
+        f"article_data benchmark on {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
+        f"Python {machine['python']}",
+        fontsize=10,
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -151,8 +176,12 @@ def scale_entry(scale: int, measured: Mapping[str, Any], frictionless_max: int) 
             timings[method] = {"skipped": f"timed up to {frictionless_max}x"}
         else:  # build
             timings[method] = {"skipped": "the build's inputs exist only at the real size"}
-    return {"size": measured["size"], "timings": timings, "ratios": scale_ratios(measured["timings"]),
-            "memory": measured["memory"]}
+    return {
+        "size": measured["size"],
+        "timings": timings,
+        "ratios": scale_ratios(measured["timings"]),
+        "memory": measured["memory"],
+    }
 
 
 def _target_text(target: Mapping[str, Any]) -> str:
@@ -182,16 +211,20 @@ def readme_block(results: Mapping[str, Any]) -> str:
         "|---" * (len(keys) + 1) + "|",
         "| `load_all()` / bare pyarrow | " + " | ".join(ratio(k, "load_all / pyarrow") for k in keys) + " |",
         "| frictionless `to_pandas` / `load_all()` | "
-        + " | ".join(ratio(k, "frictionless_to_pandas / load_all") for k in keys) + " |",
+        + " | ".join(ratio(k, "frictionless_to_pandas / load_all") for k in keys)
+        + " |",
         "| `frictionless validate` / `validate()` | "
-        + " | ".join(ratio(k, "frictionless_validate / validate") for k in keys) + " |",
+        + " | ".join(ratio(k, "frictionless_validate / validate") for k in keys)
+        + " |",
         "| `frictionless validate` / `article-data validate` | "
-        + " | ".join(ratio(k, "frictionless_validate / validate_cli") for k in keys) + " |",
+        + " | ".join(ratio(k, "frictionless_validate / validate_cli") for k in keys)
+        + " |",
         "| `article-data validate` (whole process) | " + " | ".join(seconds(k, "validate_cli") for k in keys) + " |",
         "",
         f"`import article_data` takes {results['import']['article_data']['median_s'] * 1000:.0f} ms, "
-        f"{results['import']['ratio']:.2f}× the bare `python -c \"{FLOOR_IMPORT}\"`. Targets: "
-        + "; ".join(_target_text(t) for t in results["targets"]) + ".",
+        f'{results["import"]["ratio"]:.2f}× the bare `python -c "{FLOOR_IMPORT}"`. Targets: '
+        + "; ".join(_target_text(t) for t in results["targets"])
+        + ".",
     ]
     return "\n".join(lines)
 

@@ -32,7 +32,6 @@ START, END = "<!-- agreement:start -->", "<!-- agreement:end -->"
 ENTITY_TABLES = ENTITY_ID_COLUMNS
 
 
-
 def load(which: str, table: str) -> list[Row]:
     rows: list[Row] = json.loads((PASSES / which / f"{table}.json").read_text(encoding="utf-8"))
     for row in rows:
@@ -73,6 +72,7 @@ def percent(pairs: list[tuple[Any, Any]]) -> str:
 
 def entity_map(first: dict[str, list[Row]], second: dict[str, list[Row]]) -> dict[tuple[str, Any], Any]:
     """Map (table, second-pass id) to the first-pass id sharing the most spans, else the same name."""
+
     def spans_by_entity(tables: dict[str, list[Row]]) -> dict[tuple[str, str], set[tuple[int, int]]]:
         out: dict[tuple[str, str], set[tuple[int, int]]] = {}
         for row in tables["mentions"]:
@@ -109,31 +109,48 @@ def report() -> str:
     def mapped(table: str, value: Any) -> Any:
         return ids.get((table, value), f"unmapped:{value}") if value else None
 
-    lines = ["| table | rows (pass 1 / pass 2) | units matched | F1 | label agreement on matched units |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| table | rows (pass 1 / pass 2) | units matched | F1 | label agreement on matched units |",
+        "|---|---|---|---|---|",
+    ]
 
     pairs = [(a["kind"], b["kind"]) for a in first["paragraphs"] for b in second["paragraphs"] if span(a) == span(b)]
-    lines.append(f"| paragraphs | {len(first['paragraphs'])} / {len(second['paragraphs'])} | exact span | "
-                 f"{f1({span(r) for r in first['paragraphs']}, {span(r) for r in second['paragraphs']})} | "
-                 f"kind {percent(pairs)} (κ {kappa(pairs)}) |")
+    lines.append(
+        f"| paragraphs | {len(first['paragraphs'])} / {len(second['paragraphs'])} | exact span | "
+        f"{f1({span(r) for r in first['paragraphs']}, {span(r) for r in second['paragraphs']})} | "
+        f"kind {percent(pairs)} (κ {kappa(pairs)}) |"
+    )
 
     q1 = {span(r): r for r in first["quotes"]}
     q2 = {span(r): r for r in second["quotes"]}
     matched = [(q1[s], q2[s]) for s in q1.keys() & q2.keys()]
     types = [(a["quote_type"], b["quote_type"]) for a, b in matched]
-    speakers = [((a["speaker_person_id"], a["speaker_organization_id"]),
-                 (mapped("people", b["speaker_person_id"]), mapped("organizations", b["speaker_organization_id"])))
-                for a, b in matched if a["quote_type"] not in ("name", "scare")]
+    speakers = [
+        (
+            (a["speaker_person_id"], a["speaker_organization_id"]),
+            (mapped("people", b["speaker_person_id"]), mapped("organizations", b["speaker_organization_id"])),
+        )
+        for a, b in matched
+        if a["quote_type"] not in ("name", "scare")
+    ]
     marked = MARKED_TYPES
-    marked_f1 = f1({s for s, r in q1.items() if r["quote_type"] in marked}, {s for s, r in q2.items() if r["quote_type"] in marked})
-    lines.append(f"| quotes | {len(q1)} / {len(q2)} | exact span | {f1(set(q1), set(q2))} (marked quotes {marked_f1}) | "
-                 f"type {percent(types)} (κ {kappa(types)}); speaker {percent(speakers)} of {len(speakers)} speech rows |")
+    marked_f1 = f1(
+        {s for s, r in q1.items() if r["quote_type"] in marked}, {s for s, r in q2.items() if r["quote_type"] in marked}
+    )
+    lines.append(
+        f"| quotes | {len(q1)} / {len(q2)} | exact span | {f1(set(q1), set(q2))} (marked quotes {marked_f1}) | "
+        f"type {percent(types)} (κ {kappa(types)}); speaker {percent(speakers)} of {len(speakers)} speech rows |"
+    )
 
     for table, column in ENTITY_TABLES.items():
         a = {r[column] for r in first[table]}
         b = {mapped(table, r[column]) for r in second[table]}
-        wikidata = [(x.get("wikidata_id"), y.get("wikidata_id")) for x in first[table] for y in second[table]
-                    if mapped(table, y[column]) == x[column]]
+        wikidata = [
+            (x.get("wikidata_id"), y.get("wikidata_id"))
+            for x in first[table]
+            for y in second[table]
+            if mapped(table, y[column]) == x[column]
+        ]
         lines.append(f"| {table} | {len(a)} / {len(b)} | same entity | {f1(a, b)} | Wikidata id {percent(wikidata)} |")
 
     for mention_type in ("name", "descriptive"):
@@ -145,8 +162,10 @@ def report() -> str:
             left = next((one[c] for c in ENTITY_TABLES.values() if one.get(c)), None)
             right = next((mapped(t, two[c]) for t, c in ENTITY_TABLES.items() if two.get(c)), None)
             links.append((left, right))
-        lines.append(f"| mentions ({mention_type}) | {len(m1)} / {len(m2)} | exact span | {f1(set(m1), set(m2))} | "
-                     f"entity {percent(links)} |")
+        lines.append(
+            f"| mentions ({mention_type}) | {len(m1)} / {len(m2)} | exact span | {f1(set(m1), set(m2))} | "
+            f"entity {percent(links)} |"
+        )
 
     f_1, f_2 = first["figures"], second["figures"]
     exact = f1({span(r) for r in f_1}, {span(r) for r in f_2})
@@ -155,22 +174,33 @@ def report() -> str:
     found_2 = {span(b) for _, b in overlap_pairs}
     overlap_f1 = f"{(len(found_1) + len(found_2)) / (len(f_1) + len(f_2)):.3f}"
     values = [((a["kind"], a["value"], a["date"]), (b["kind"], b["value"], b["date"])) for a, b in overlap_pairs]
-    lines.append(f"| figures | {len(f_1)} / {len(f_2)} | exact span; overlapping span | {exact}; {overlap_f1} | "
-                 f"kind, value and date {percent(values)} |")
+    lines.append(
+        f"| figures | {len(f_1)} / {len(f_2)} | exact span; overlapping span | {exact}; {overlap_f1} | "
+        f"kind, value and date {percent(values)} |"
+    )
 
-    images = [(a[k], b[k]) for a in first["images"] for b in second["images"] if a["paragraph_id"] == b["paragraph_id"]
-              for k in ("caption", "credit", "date_taken")]
-    lines.append(f"| images | {len(first['images'])} / {len(second['images'])} | same caption line | "
-                 f"{f1({r['paragraph_id'] for r in first['images']}, {r['paragraph_id'] for r in second['images']})} | "
-                 f"caption, credit, date {percent(images)} |")
+    images = [
+        (a[k], b[k])
+        for a in first["images"]
+        for b in second["images"]
+        if a["paragraph_id"] == b["paragraph_id"]
+        for k in ("caption", "credit", "date_taken")
+    ]
+    lines.append(
+        f"| images | {len(first['images'])} / {len(second['images'])} | same caption line | "
+        f"{f1({r['paragraph_id'] for r in first['images']}, {r['paragraph_id'] for r in second['images']})} | "
+        f"caption, credit, date {percent(images)} |"
+    )
 
     d_1, d_2 = first["defects"], second["defects"]
     pairs_d = [(a, b) for a in d_1 for b in d_2 if overlaps(span(a), span(b))]
     found_1 = {span(a) for a, _ in pairs_d}
     found_2 = {span(b) for _, b in pairs_d}
-    lines.append(f"| defects | {len(d_1)} / {len(d_2)} | overlapping span | "
-                 f"{(len(found_1) + len(found_2)) / (len(d_1) + len(d_2)):.3f} | "
-                 f"kind {percent([(a['kind'], b['kind']) for a, b in pairs_d])} |")
+    lines.append(
+        f"| defects | {len(d_1)} / {len(d_2)} | overlapping span | "
+        f"{(len(found_1) + len(found_2)) / (len(d_1) + len(d_2)):.3f} | "
+        f"kind {percent([(a['kind'], b['kind']) for a, b in pairs_d])} |"
+    )
     return "\n".join(lines)
 
 
@@ -179,8 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         datasheet = root / DATASHEET.name
         return {datasheet: replace_block(datasheet.read_text(encoding="utf-8"), START, END, report(), datasheet)}
 
-    return run_generator("agreement", "Write the agreement table of the two passes into DATASHEET.md.", regenerate,
-                         argv)
+    return run_generator(
+        "agreement", "Write the agreement table of the two passes into DATASHEET.md.", regenerate, argv
+    )
 
 
 if __name__ == "__main__":

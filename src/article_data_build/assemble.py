@@ -64,13 +64,22 @@ def _build(inputs: Inputs, root: Path) -> BuiltPackage | None:
     paragraphs = build_paragraphs(inputs, text, schemas)
     article = Article(text, paragraphs)
     entities, known = build_entities(inputs, article, schemas)
-    computed = {"paragraphs": paragraphs, **entities, "quotes": build_quotes(inputs, article, schemas, known),
-                "figures": build_figures(inputs, article, schemas), "images": build_images(inputs, article, known),
-                "defects": build_defects(inputs, article, schemas)}
+    computed = {
+        "paragraphs": paragraphs,
+        **entities,
+        "quotes": build_quotes(inputs, article, schemas, known),
+        "figures": build_figures(inputs, article, schemas),
+        "images": build_images(inputs, article, known),
+        "defects": build_defects(inputs, article, schemas),
+    }
     missing = [name for name in names if name not in computed]
     for name in missing:
-        inputs.problem(METADATA, None, f"table {name!r} is listed but the build has no builder for it; add one in "
-                       "src/article_data_build/tables.py")
+        inputs.problem(
+            METADATA,
+            None,
+            f"table {name!r} is listed but the build has no builder for it; add one in "
+            "src/article_data_build/tables.py",
+        )
     unlisted = sorted(set(computed) - set(names))
     if unlisted:
         inputs.problem(METADATA, None, f"'tables' does not list {unlisted}")

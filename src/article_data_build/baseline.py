@@ -33,8 +33,20 @@ from .layout import ROOT
 
 DATASHEET = ROOT / "DATASHEET.md"
 START, END = "<!-- baseline:start -->", "<!-- baseline:end -->"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 _DATE = re.compile(rf"({'|'.join(MONTHS)}) (\d{{1,2}})(?:, (\d{{4}}))?")
 _QUOTE = re.compile(f"{OPENING_MARK}([^{OPENING_MARK}{CLOSING_MARK}\n]+){CLOSING_MARK}")
@@ -56,8 +68,15 @@ def mentions(ann: Annotations) -> list[Prediction]:
     out = []
     for span in filter_spans(matcher(doc, as_spans=True)):
         entity = ann.entities[span.label_]
-        out.append({"char_start": span.start_char, "char_end": span.end_char, "type": entity.type,
-                    "entity": entity.kb_id, "text": span.text})
+        out.append(
+            {
+                "char_start": span.start_char,
+                "char_end": span.end_char,
+                "type": entity.type,
+                "entity": entity.kb_id,
+                "text": span.text,
+            }
+        )
     return out
 
 
@@ -68,8 +87,7 @@ def quotes(ann: Annotations, found: list[Prediction]) -> list[Prediction]:
     for match in _QUOTE.finditer(ann.text):
         before = [m for m in speakers if m["char_end"] <= match.start()]
         speaker = before[-1]["entity"] if before else None
-        out.append({"char_start": match.start(1), "char_end": match.end(1), "speaker": speaker,
-                    "text": match.group(1)})
+        out.append({"char_start": match.start(1), "char_end": match.end(1), "speaker": speaker, "text": match.group(1)})
     return out
 
 
@@ -79,16 +97,31 @@ def figures(ann: Annotations) -> list[Prediction]:
     taken: set[int] = set()
     for match in _DATE.finditer(ann.text):
         month, day, year = MONTHS.index(match.group(1)) + 1, int(match.group(2)), match.group(3)
-        out.append({"char_start": match.start(), "char_end": match.end(), "value": None, "unit": None,
-                    "date": f"{year}-{month:02d}-{day:02d}" if year else None, "text": match.group()})
+        out.append(
+            {
+                "char_start": match.start(),
+                "char_end": match.end(),
+                "value": None,
+                "unit": None,
+                "date": f"{year}-{month:02d}-{day:02d}" if year else None,
+                "text": match.group(),
+            }
+        )
         taken |= set(range(match.start(), match.end()))
     for match in _NUMBER.finditer(ann.text):
         if match.start() in taken:
             continue
         digits = match.group().rstrip("%").replace(",", "")
-        out.append({"char_start": match.start(), "char_end": match.end(), "value": float(digits.rstrip(".")),
-                    "unit": "percent" if match.group().endswith("%") else None, "date": None,
-                    "text": match.group()})
+        out.append(
+            {
+                "char_start": match.start(),
+                "char_end": match.end(),
+                "value": float(digits.rstrip(".")),
+                "unit": "percent" if match.group().endswith("%") else None,
+                "date": None,
+                "text": match.group(),
+            }
+        )
     return sorted(out, key=lambda p: int(p["char_start"]))
 
 
@@ -103,18 +136,29 @@ def report(ann: Annotations) -> str:
         return f"{result['precision']:.3f} | {result['recall']:.3f} | {result['f1']:.3f}"
 
     def acc(result: dict[str, Any]) -> str:
-        return "n/a" if result["accuracy"] is None else f"{result['accuracy']:.3f} ({result['right']}/{result['evaluated']})"
+        return (
+            "n/a"
+            if result["accuracy"] is None
+            else f"{result['accuracy']:.3f} ({result['right']}/{result['evaluated']})"
+        )
 
     by_type = ", ".join(f"{kind} {row['end_to_end_recall']:.2f}" for kind, row in q["by_quote_type"].items())
-    lines = [f"Baseline scores on article-data {ann.version} (`python -m article_data_build.baseline`):", "",
-             "| task | measure | precision | recall | F1 |", "|---|---|---|---|---|"]
+    lines = [
+        f"Baseline scores on article-data {ann.version} (`python -m article_data_build.baseline`):",
+        "",
+        "| task | measure | precision | recall | F1 |",
+        "|---|---|---|---|---|",
+    ]
     lines += [f"| mentions | {scheme} | {prf(m[scheme])} |" for scheme in ("strict", "exact", "partial", "type")]
     lines += [f"| quotes | span {scheme} | {prf(q['span'][scheme])} |" for scheme in ("strict", "partial")]
     lines.append(f"| quotes | end to end | {prf(q['end_to_end'])} |")
     lines += [f"| figures | span {scheme} | {prf(f['span'][scheme])} |" for scheme in ("strict", "partial")]
-    lines += ["", f"Mention linking accuracy {acc(m['linking'])}; quote attribution accuracy {acc(q['attribution'])}; "
-              f"figure value accuracy {acc(f['value'])}, date accuracy {acc(f['date'])}. End-to-end quote recall by "
-              f"type: {by_type}."]
+    lines += [
+        "",
+        f"Mention linking accuracy {acc(m['linking'])}; quote attribution accuracy {acc(q['attribution'])}; "
+        f"figure value accuracy {acc(f['value'])}, date accuracy {acc(f['date'])}. End-to-end quote recall by "
+        f"type: {by_type}.",
+    ]
     return "\n".join(lines)
 
 

@@ -27,8 +27,9 @@ def replace_block(text: str, start: str, end: str, block: str, where: Path | str
     return f"{head}{start}\n{block}\n{end}{tail}"
 
 
-def run_generator(name: str, description: str, regenerate: Callable[[Path], Mapping[Path, str]],
-                  argv: Sequence[str] | None = None) -> int:
+def run_generator(
+    name: str, description: str, regenerate: Callable[[Path], Mapping[Path, str]], argv: Sequence[str] | None = None
+) -> int:
     """The command line of a generator: write every document ``regenerate(root)`` returns, or with
     ``--check`` exit 1 naming those that are stale.
     """
@@ -44,8 +45,10 @@ def run_generator(name: str, description: str, regenerate: Callable[[Path], Mapp
     stale = [path for path, text in documents.items() if path.read_text(encoding="utf-8") != text]
     if args.check:
         if stale:
-            print(f"{name}: stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.{name}`",
-                  file=sys.stderr)
+            print(
+                f"{name}: stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.{name}`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     for path in stale:

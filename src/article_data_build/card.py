@@ -33,11 +33,16 @@ from .layout import ROOT
 __all__ = ["HF_TYPES", "card_text", "front_matter", "regenerate"]
 
 #: Table Schema type -> the ``datasets`` Value dtype of the column.
-HF_TYPES: dict[str, str] = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool",
-                            "date": "date32",
-                            # The configs read the CSV copies, and the datasets CSV loader does not decode
-                            # a JSON cell into a List feature: an array column is its CSV text, ["Kiev"].
-                            "array": "string"}
+HF_TYPES: dict[str, str] = {
+    "string": "string",
+    "integer": "int64",
+    "number": "float64",
+    "boolean": "bool",
+    "date": "date32",
+    # The configs read the CSV copies, and the datasets CSV loader does not decode
+    # a JSON cell into a List feature: an array column is its CSV text, ["Kiev"].
+    "array": "string",
+}
 SPLIT = "train"
 _HEADER = re.compile(r"\A---\n.*?\n---\n\n?", re.DOTALL)
 
@@ -55,23 +60,36 @@ def front_matter(package: Package) -> str:
     configs, infos = [], []
     for index, name in enumerate(package.tables):
         csv = package._reader.resource(name, "csv")
-        configs.append({"config_name": name, "data_files": [{"split": SPLIT, "path": csv.path}],
-                        **({"default": True} if index == 0 else {})})
+        configs.append(
+            {
+                "config_name": name,
+                "data_files": [{"split": SPLIT, "path": csv.path}],
+                **({"default": True} if index == 0 else {}),
+            }
+        )
         infos.append({"config_name": name, "features": [_feature(f) for f in package.table_schema(name)["fields"]]})
-    header = {"pretty_name": descriptor.get("title", descriptor["name"]), "license": "other",
-              "license_name": "cc-by-4.0-and-third-party-text", "license_link": "LICENSES/",
-              "language": ["en"], "configs": configs, "dataset_info": infos}
+    header = {
+        "pretty_name": descriptor.get("title", descriptor["name"]),
+        "license": "other",
+        "license_name": "cc-by-4.0-and-third-party-text",
+        "license_link": "LICENSES/",
+        "language": ["en"],
+        "configs": configs,
+        "dataset_info": infos,
+    }
     body: str = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100)
     return "---\n" + body + "---\n"
 
 
 def card_text(package: Package) -> str:
     """A README.md for a release zip: the YAML header and a few lines saying what the archive holds."""
-    return (front_matter(package) + f"\n# {package.descriptor().get('title', 'article-data')}\n\n"
-            f"article-data {package.version}: a Frictionless Data Package (`datapackage.json`); every table is a "
-            'config of this dataset (`datasets.load_dataset(folder, "quotes")`). Check the files with '
-            "`sha256sum -c SHA256SUMS` or `frictionless validate datapackage.json`. The article text is "
-            "third-party material, not licensed by this project: see the descriptor's licences.\n")
+    return (
+        front_matter(package) + f"\n# {package.descriptor().get('title', 'article-data')}\n\n"
+        f"article-data {package.version}: a Frictionless Data Package (`datapackage.json`); every table is a "
+        'config of this dataset (`datasets.load_dataset(folder, "quotes")`). Check the files with '
+        "`sha256sum -c SHA256SUMS` or `frictionless validate datapackage.json`. The article text is "
+        "third-party material, not licensed by this project: see the descriptor's licences.\n"
+    )
 
 
 def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
@@ -89,8 +107,11 @@ def regenerate(root: Path = ROOT, *, check: bool = False) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m article_data_build.card", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m article_data_build.card",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md's YAML header is stale")
     args = parser.parse_args(argv)
     stale = regenerate(check=args.check)

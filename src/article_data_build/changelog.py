@@ -61,12 +61,14 @@ def release_date(changelog: str, version: str) -> str | None:
 
 # -- the parts of CHANGELOG.md and DATASHEET.md generated from the diff --------------------------
 
+
 def _rows(pkg: Package) -> dict[str, int]:
     return {name: len(pkg.load(name)) for name in pkg.tables}
 
 
 def _nulled_columns(old: Package, new: Package, name: str) -> set[str]:
     """Columns required in ``old`` and not in ``new``: a new convention that leaves some of them null."""
+
     def required(pkg: Package) -> set[str]:
         return {f["name"] for f in pkg.table_schema(name)["fields"] if f.get("constraints", {}).get("required")}
 
@@ -101,9 +103,12 @@ def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None)
     """The generated part of a release's CHANGELOG entry: bump, rows per table, what changed, row ids."""
     diff = diff or diff_packages(old, new)
     before, after = _rows(old), _rows(new)
-    lines = [f"Generated from `article-data diff {old.version} {new.version}`: a **{diff.bump.upper()}** change.", "",
-             f"| table | rows in {old.version} | rows in {new.version} | added | corrected | removed |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"Generated from `article-data diff {old.version} {new.version}`: a **{diff.bump.upper()}** change.",
+        "",
+        f"| table | rows in {old.version} | rows in {new.version} | added | corrected | removed |",
+        "|---|---|---|---|---|---|",
+    ]
     for name in new.tables:
         table = diff.table(name)
         counts = (len(table.added), len(_split(old, new, table)[0]), len(table.removed)) if table else (0, 0, 0)
@@ -117,16 +122,18 @@ def changelog_block(old: Package, new: Package, diff: PackageDiff | None = None)
         if table.columns_retyped:
             items.append("columns retyped: " + ", ".join(f"`{c}` {a} → {b}" for c, a, b in table.columns_retyped))
         if table.parquet_retyped:
-            items.append("Parquet storage types changed: " + ", ".join(f"`{c}` {a} → {b}"
-                                                                      for c, a, b in table.parquet_retyped))
+            items.append(
+                "Parquet storage types changed: " + ", ".join(f"`{c}` {a} → {b}" for c, a, b in table.parquet_retyped)
+            )
         if table.enum_values_added:
             items.append("enum values added: " + ", ".join(f"`{c}` `{v}`" for c, v in table.enum_values_added))
         if table.added:
             items.append(f"rows added: {_ids(table.added)}")
         if corrected:
             columns = sorted({cell.column for row in corrected for cell in row.cells})
-            items.append(f"rows corrected: {_ids([r.key for r in corrected])} "
-                         f"(columns {', '.join(f'`{c}`' for c in columns)})")
+            items.append(
+                f"rows corrected: {_ids([r.key for r in corrected])} (columns {', '.join(f'`{c}`' for c in columns)})"
+            )
         for column, keys in sorted(by_convention.items()):
             items.append(f"`{column}` null (no longer required) in {len(keys)} rows: {_ids(keys)}")
         if table.removed:
@@ -144,8 +151,10 @@ def datasheet_block(old: Package, new: Package, diff: PackageDiff | None = None)
     """The datasheet's table of what was wrong in the previous release, by table."""
     diff = diff or diff_packages(old, new)
     before = _rows(old)
-    lines = [f"| table | rows in {old.version} | rows corrected | rows missing (added) | rows removed |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"| table | rows in {old.version} | rows corrected | rows missing (added) | rows removed |",
+        "|---|---|---|---|---|",
+    ]
     for name in new.tables:
         table = diff.table(name)
         counts = (len(_split(old, new, table)[0]), len(table.added), len(table.removed)) if table else (0, 0, 0)
@@ -165,18 +174,30 @@ def regenerate(root: Path) -> dict[Path, str]:
     marker = f"diff {old.version}..{new.version}"
     diff = diff_packages(old, new)  # once, for both documents
     return {
-        changelog: replace_block(changelog.read_text(encoding="utf-8"), f"<!-- generated: {marker} -->",
-                                  "<!-- end generated -->", changelog_block(old, new, diff), changelog),
-        datasheet: replace_block(datasheet.read_text(encoding="utf-8"), f"<!-- corrections: {marker} -->",
-                                  "<!-- end corrections -->", datasheet_block(old, new, diff), datasheet),
+        changelog: replace_block(
+            changelog.read_text(encoding="utf-8"),
+            f"<!-- generated: {marker} -->",
+            "<!-- end generated -->",
+            changelog_block(old, new, diff),
+            changelog,
+        ),
+        datasheet: replace_block(
+            datasheet.read_text(encoding="utf-8"),
+            f"<!-- corrections: {marker} -->",
+            "<!-- end corrections -->",
+            datasheet_block(old, new, diff),
+            datasheet,
+        ),
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m article_data_build.changelog [--check]``: write (or check) the generated blocks."""
-    parser = argparse.ArgumentParser(prog="python -m article_data_build.changelog",
-                                     description="Regenerate the parts of CHANGELOG.md and DATASHEET.md that the "
-                                                 "diff with the previous release computes.")
+    parser = argparse.ArgumentParser(
+        prog="python -m article_data_build.changelog",
+        description="Regenerate the parts of CHANGELOG.md and DATASHEET.md that the "
+        "diff with the previous release computes.",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated block is stale")
     parser.add_argument("--root", type=Path, default=ROOT)
     args = parser.parse_args(argv)
@@ -187,8 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.check:
                 path.write_text(text, encoding="utf-8")
     if args.check and stale:
-        print(f"stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.changelog`",
-              file=sys.stderr)
+        print(
+            f"stale: {', '.join(str(p) for p in stale)}; run `python -m article_data_build.changelog`", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -25,8 +25,8 @@ from .blocks import replace_block, run_generator
 __all__ = ["DEFECT_KINDS", "defect_kinds_block", "regenerate"]
 
 DEFECT_KINDS = ("<!-- claims: defect kinds -->", "<!-- end claims -->")
-EXAMPLES = 2      # examples shown per kind
-SHORTEN = 60      # code points of a span shown before it is cut with an ellipsis
+EXAMPLES = 2  # examples shown per kind
+SHORTEN = 60  # code points of a span shown before it is cut with an ellipsis
 
 
 def _shown(text: str) -> str:
@@ -61,11 +61,15 @@ def defect_kinds_block(kinds: Sequence[str], rows: Sequence[Mapping[str, Any]]) 
     | `stray_text` | 0 | none in this release |
     """
     used = {str(row["kind"]) for row in rows}
-    lines = [f"{len(rows)} defect{'s' if len(rows) != 1 else ''} in {len(used & set(kinds))} of the "
-             f"{len(kinds)} kinds:", "", "| kind | rows | for example |", "|---|---|---|"]
+    lines = [
+        f"{len(rows)} defect{'s' if len(rows) != 1 else ''} in {len(used & set(kinds))} of the {len(kinds)} kinds:",
+        "",
+        "| kind | rows | for example |",
+        "|---|---|---|",
+    ]
     for kind in kinds:
         of_kind = [row for row in rows if row["kind"] == kind]
-        examples = ", ".join(f"\"{_shown(str(row['text']))}\" ({row['defect_id']})" for row in of_kind[:EXAMPLES])
+        examples = ", ".join(f'"{_shown(str(row["text"]))}" ({row["defect_id"]})' for row in of_kind[:EXAMPLES])
         lines.append(f"| `{kind}` | {len(of_kind)} | {examples or 'none in this release'} |")
     return "\n".join(lines)
 
@@ -74,17 +78,21 @@ def regenerate(root: Path) -> dict[Path, str]:
     """DATASHEET.md with its generated claims for the package in ``root``, by path."""
     defects = Package(root).load("defects")
     kinds = [str(kind) for kind in defects["kind"].cat.categories]  # the schema's enum, in its order
-    rows = [{"defect_id": str(d), "kind": str(k), "text": str(t)}
-            for d, k, t in zip(defects["defect_id"], defects["kind"], defects["text"], strict=True)]
+    rows = [
+        {"defect_id": str(d), "kind": str(k), "text": str(t)}
+        for d, k, t in zip(defects["defect_id"], defects["kind"], defects["text"], strict=True)
+    ]
     datasheet = root / "DATASHEET.md"
-    return {datasheet: replace_block(datasheet.read_text(encoding="utf-8"), *DEFECT_KINDS,
-                                     defect_kinds_block(kinds, rows), datasheet)}
+    return {
+        datasheet: replace_block(
+            datasheet.read_text(encoding="utf-8"), *DEFECT_KINDS, defect_kinds_block(kinds, rows), datasheet
+        )
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m article_data_build.claims [--check]``: write (or check) the generated claims."""
-    return run_generator("claims", "Regenerate the claims DATASHEET.md makes about the rows.",
-                         regenerate, argv)
+    return run_generator("claims", "Regenerate the claims DATASHEET.md makes about the rows.", regenerate, argv)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,6 @@ from .writer import json_bytes, write_package
 __all__ = ["main", "write_staging"]
 
 
-
 def write_staging(staging: Path, package: BuiltPackage) -> None:
     """Write every output of a built package into ``staging``."""
     descriptor = write_package(staging, package)
@@ -83,16 +82,20 @@ def _stage_and_publish(dest: Path, package: BuiltPackage, inputs_root: Path) -> 
         return 1
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"{_os_problem(exc)} while writing the staging folder {staging}; nothing was published and "
-                         "the previous package is intact") from None
+        raise BuildError(
+            f"{_os_problem(exc)} while writing the staging folder {staging}; nothing was published and "
+            "the previous package is intact"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
         publish(dest, staging, old_version=_published_version(dest), new_version=package.version)
     except OSError as exc:
-        raise BuildError(f"{_os_problem(exc)} while swapping the new package into {dest}; run the build again once "
-                         "this is fixed: it restores the previous package first (the swap journal in .build)") from None
+        raise BuildError(
+            f"{_os_problem(exc)} while swapping the new package into {dest}; run the build again once "
+            "this is fixed: it restores the previous package first (the swap journal in .build)"
+        ) from None
     return 0
 
 
@@ -108,12 +111,18 @@ def _os_problem(exc: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build; return the exit code (1 with every problem listed when the inputs are broken)."""
-    parser = argparse.ArgumentParser(prog="python -m article_data_build", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m article_data_build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, help="build into this folder instead of the repository")
-    parser.add_argument("--inputs", type=Path, default=ROOT, help="folder holding annotations/ (default: the repository)")
-    parser.add_argument("--version", help="publish under this version instead of the library's (a fork, a test of "
-                                          "changed inputs); the version guard applies to it as to any")
+    parser.add_argument(
+        "--inputs", type=Path, default=ROOT, help="folder holding annotations/ (default: the repository)"
+    )
+    parser.add_argument(
+        "--version",
+        help="publish under this version instead of the library's (a fork, a test of "
+        "changed inputs); the version guard applies to it as to any",
+    )
     args = parser.parse_args(argv)
     try:
         return _build(args)

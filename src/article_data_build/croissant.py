@@ -153,7 +153,9 @@ def _extension(resource: Mapping[str, Any]) -> str:
 
 def _hex_sha256(resource: Mapping[str, Any]) -> str:
     if not is_sha256_label(resource["hash"]):
-        raise MetadataError(f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}")
+        raise MetadataError(
+            f"resource {resource.get('name')!r}: expected a hash 'sha256:<hex>', found {resource['hash']!r}"
+        )
     return hex_digest(str(resource["hash"]))
 
 
@@ -175,12 +177,14 @@ def _file_object(resource: Mapping[str, Any]) -> dict[str, Any]:
     }
     if description:
         node["description"] = description
-    node.update({
-        "contentSize": f"{resource['bytes']} B",
-        "contentUrl": resource["path"],
-        "encodingFormat": MEDIA_TYPES[extension],
-        "sha256": _hex_sha256(resource),
-    })
+    node.update(
+        {
+            "contentSize": f"{resource['bytes']} B",
+            "contentUrl": resource["path"],
+            "encodingFormat": MEDIA_TYPES[extension],
+            "sha256": _hex_sha256(resource),
+        }
+    )
     return node
 
 
@@ -335,4 +339,3 @@ def croissant_metadata(
         record_sets.append(_record_set(table, schemas[table], _file_id(source)))
     metadata["recordSet"] = record_sets
     return metadata
-

@@ -59,7 +59,9 @@ def data_dictionary(package: BuiltPackage) -> str:
         for field in schema["fields"]:
             required = "yes" if field.get("constraints", {}).get("required", False) else ""
             notes = _notes(field, checked.primary_key, references)
-            out.append(f"| `{field['name']}` | {field['type']} | {required} | {_cell(notes)} | "
-                       f"{_cell(field.get('description', ''))} |")
+            out.append(
+                f"| `{field['name']}` | {field['type']} | {required} | {_cell(notes)} | "
+                f"{_cell(field.get('description', ''))} |"
+            )
         out.append("")
     return "\n".join(out) + "\n"

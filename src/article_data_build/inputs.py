@@ -20,8 +20,18 @@ from .loader import load_yaml
 from .model import MutableRow as Row
 from .paths import ARTICLE_CAP, SCHEMA_CAP, YAML_CAP, read_input
 
-__all__ = ["ID", "MAX_PROBLEMS", "Inputs", "Row", "TooManyProblems", "check_enum", "check_ids", "check_ref", "enum",
-           "where"]
+__all__ = [
+    "ID",
+    "MAX_PROBLEMS",
+    "Inputs",
+    "Row",
+    "TooManyProblems",
+    "check_enum",
+    "check_ids",
+    "check_ref",
+    "enum",
+    "where",
+]
 
 #: Ids the annotators write: lowercase letters, digits and '_', starting with a letter.
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -72,7 +82,9 @@ class Inputs:
             self.problem(rel, None, f"not UTF-8 ({exc})")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            self.problem(rel, mark.line + 1 if mark else None, f"malformed YAML: {getattr(exc, 'problem', None) or exc}")
+            self.problem(
+                rel, mark.line + 1 if mark else None, f"malformed YAML: {getattr(exc, 'problem', None) or exc}"
+            )
         return None
 
     def rows(self, name: str, allowed: set[str], required: set[str]) -> list[Row]:
@@ -123,7 +135,9 @@ class Inputs:
         """The tables to build, in published order: package.yaml's ``tables`` list."""
         names = metadata.get("tables")
         if not isinstance(names, list) or not names or not all(isinstance(n, str) and ID.match(n) for n in names):
-            self.problem(METADATA, metadata.get("__line__"), f"'tables' must list the table names in order, found {names!r:.80}")
+            self.problem(
+                METADATA, metadata.get("__line__"), f"'tables' must list the table names in order, found {names!r:.80}"
+            )
             return []
         return names
 
@@ -159,7 +173,9 @@ def check_ids(inputs: Inputs, rows: list[Row]) -> set[str]:
     for row in rows:
         rid = row.get("id")
         if not isinstance(rid, str) or not ID.match(rid):
-            inputs.problem(*where(row), f"id {rid!r:.60} must be lowercase letters, digits and '_', starting with a letter")
+            inputs.problem(
+                *where(row), f"id {rid!r:.60} must be lowercase letters, digits and '_', starting with a letter"
+            )
         elif rid in seen:
             inputs.problem(*where(row), f"duplicate id {rid!r}")
         else:
@@ -171,6 +187,7 @@ def check_ref(inputs: Inputs, row: Row, key: str, known: set[str], table: str) -
     """A reference to another table's id; an unknown one is a problem."""
     value = row.get(key)
     if value is not None and (not isinstance(value, str) or value not in known):
-        inputs.problem(*where(row), f"{key} {value!r:.60} is not an id in {table}; known ids: "
-                       f"{heapq.nsmallest(12, known)}...")
+        inputs.problem(
+            *where(row), f"{key} {value!r:.60} is not an id in {table}; known ids: {heapq.nsmallest(12, known)}..."
+        )
     return value

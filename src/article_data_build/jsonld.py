@@ -50,8 +50,9 @@ BYLINE_LABEL = re.compile(r"^By:?\s*")
 #: Entity table -> its schema.org type.
 SCHEMA_TYPES = {"people": "Person", "organizations": "Organization", "places": "Place"}
 #: Entity tables: (table, id column, schema.org type, node id prefix).
-ENTITY_TABLES = tuple((table, column, SCHEMA_TYPES[table], column.removesuffix("_id"))
-                      for table, column in ENTITY_ID_COLUMNS.items())
+ENTITY_TABLES = tuple(
+    (table, column, SCHEMA_TYPES[table], column.removesuffix("_id")) for table, column in ENTITY_ID_COLUMNS.items()
+)
 
 
 def _text(value: Any) -> str | None:
@@ -92,7 +93,7 @@ def original_article(descriptor: Mapping[str, Any]) -> dict[str, str]:
     found = [m.groupdict() for s in descriptor.get("sources", []) if (m := ORIGINAL.match(str(s.get("title", ""))))]
     if len(found) != 1:
         raise MetadataError(
-            f'expected one source titled \'Original: <author>, "<headline>", <publisher>, published <YYYY-MM-DD>\', found {len(found)}'
+            f"expected one source titled 'Original: <author>, \"<headline>\", <publisher>, published <YYYY-MM-DD>', found {len(found)}"
         )
     return found[0]
 
@@ -167,8 +168,10 @@ def news_article(descriptor: Mapping[str, Any], tables: Mapping[str, Sequence[Ro
         key = (table, str(value))
         return {"@id": nodes[key]["@id"]} if key in mentioned else nodes[key]
 
-    publisher = next((key for key, node in nodes.items() if key[0] == "organizations"
-                      and node.get("name") == original["publisher"]), None)
+    publisher = next(
+        (key for key, node in nodes.items() if key[0] == "organizations" and node.get("name") == original["publisher"]),
+        None,
+    )
     based_on: dict[str, Any] = {
         "@type": "NewsArticle",
         "headline": original["headline"],
@@ -185,9 +188,11 @@ def news_article(descriptor: Mapping[str, Any], tables: Mapping[str, Sequence[Ro
             "caption": str(row["caption"]),
             "creditText": str(row["credit"]),
         }
-        for prop, table, column in (("creator", "people", "photographer_person_id"),
-                                    ("provider", "organizations", "agency_organization_id"),
-                                    ("locationCreated", "places", "place_id")):
+        for prop, table, column in (
+            ("creator", "people", "photographer_person_id"),
+            ("provider", "organizations", "agency_organization_id"),
+            ("locationCreated", "places", "place_id"),
+        ):
             value = _text(row.get(column))
             if value is not None:
                 image[prop] = ref(table, value)
@@ -212,4 +217,3 @@ def news_article(descriptor: Mapping[str, Any], tables: Mapping[str, Sequence[Ro
         dataset["url"] = descriptor["homepage"]
     article["subjectOf"] = dataset
     return article
-

@@ -17,7 +17,15 @@ ARTICLE = f"{INPUTS}/article.txt"
 METADATA = f"{INPUTS}/package.yaml"
 SCHEMAS = f"{INPUTS}/schemas"
 #: What the build publishes (and nothing else): the package and the files describing it.
-OUTPUTS = ("data", "schemas", "SHA256SUMS", "datapackage.json", "DATA_DICTIONARY.md", "croissant.json", "article.jsonld")
+OUTPUTS = (
+    "data",
+    "schemas",
+    "SHA256SUMS",
+    "datapackage.json",
+    "DATA_DICTIONARY.md",
+    "croissant.json",
+    "article.jsonld",
+)
 #: The build's own state: the lock, the swap journal, staging and backup folders.
 STATE = STATE_DIR  # the library names it: it reads the journal to explain a half-swapped folder
 #: Released packages, one reproducible zip per version, and the release notes.

@@ -38,23 +38,41 @@ def _size(n: int) -> str:
 def limits_block() -> str:
     """The Markdown table of every cap, from the library's constants."""
     rows = [
-        ("`datapackage.json`", f"{_size(LIMITS['descriptor_bytes'])}, JSON nested at most {LIMITS['json_depth']} "
-                               f"levels, at most {LIMITS['resources']:,} resources"),
-        ("a Table Schema", f"{_size(LIMITS['schema_bytes'])}, at most {LIMITS['fields']:,} fields, "
-                           f"{LIMITS['enum_values']:,} enum values, patterns of {LIMITS['pattern_chars']:,} characters"),
+        (
+            "`datapackage.json`",
+            f"{_size(LIMITS['descriptor_bytes'])}, JSON nested at most {LIMITS['json_depth']} "
+            f"levels, at most {LIMITS['resources']:,} resources",
+        ),
+        (
+            "a Table Schema",
+            f"{_size(LIMITS['schema_bytes'])}, at most {LIMITS['fields']:,} fields, "
+            f"{LIMITS['enum_values']:,} enum values, patterns of {LIMITS['pattern_chars']:,} characters",
+        ),
         ("a path in the descriptor", f"{LIMITS['path_chars']:,} characters, no control characters"),
         ("JSON", "no duplicate keys, no `NaN`/`Infinity`, no number too large for a double"),
-        ("a zip archive", f"{_size(_archive.ARCHIVE_LIMIT)}, at most {_archive.MAX_MEMBERS:,} members (read from "
-                          "the end record before the directory is parsed)"),
-        ("a zip member", f"{_size(_archive.MEMBER_LIMIT)} uncompressed, at most {_archive.MAX_RATIO}:1 compressed, "
-                         "no two members sharing bytes"),
-        ("a Parquet file", "footer and every page header checked before a page is decoded; decodes (pages, "
-                           f"dictionaries expanded, {_bounds.VALUE_BYTES} bytes per value of every row) to at most "
-                           f"{_bounds.DECODED_PER_BYTE} times its size or {_size(_bounds.DECODED_FLOOR)}, whichever "
-                           "is more"),
+        (
+            "a zip archive",
+            f"{_size(_archive.ARCHIVE_LIMIT)}, at most {_archive.MAX_MEMBERS:,} members (read from "
+            "the end record before the directory is parsed)",
+        ),
+        (
+            "a zip member",
+            f"{_size(_archive.MEMBER_LIMIT)} uncompressed, at most {_archive.MAX_RATIO}:1 compressed, "
+            "no two members sharing bytes",
+        ),
+        (
+            "a Parquet file",
+            "footer and every page header checked before a page is decoded; decodes (pages, "
+            f"dictionaries expanded, {_bounds.VALUE_BYTES} bytes per value of every row) to at most "
+            f"{_bounds.DECODED_PER_BYTE} times its size or {_size(_bounds.DECODED_FLOOR)}, whichever "
+            "is more",
+        ),
         ("values", "valid UTF-8, no null in a required column, dates in the years 1-9999, finite numbers"),
-        ("the page", f"at most {page.MAX_SPANS:,} marks, nested at most {segments.MAX_DEPTH} deep, crossing at most "
-                     f"{sections.CROSSINGS_PER_ITEM} paragraph boundaries per mark and paragraph"),
+        (
+            "the page",
+            f"at most {page.MAX_SPANS:,} marks, nested at most {segments.MAX_DEPTH} deep, crossing at most "
+            f"{sections.CROSSINGS_PER_ITEM} paragraph boundaries per mark and paragraph",
+        ),
     ]
     lines = ["| input | limit |", "|---|---|", *(f"| {what} | {limit} |" for what, limit in rows)]
     return "\n".join(lines)

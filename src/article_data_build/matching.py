@@ -57,8 +57,10 @@ def _trie(forms: Sequence[str]) -> tuple[list[dict[str, int]], list[int], list[i
 def whole_word_starts(text: str, forms: Sequence[str]) -> list[list[int]]:
     r"""Per form, the starts ``re.finditer(r"(?<!\w)FORM(?!\w)", text)`` gives (non-empty, distinct forms)."""
     if sum(map(len, forms)) > MAX_FORM_CHARS:
-        raise BuildError(f"the mention forms have {sum(map(len, forms))} characters in all, over the build's cap of "
-                         f"{MAX_FORM_CHARS} (SECURITY.md, 'The build's inputs')")
+        raise BuildError(
+            f"the mention forms have {sum(map(len, forms))} characters in all, over the build's cap of "
+            f"{MAX_FORM_CHARS} (SECURITY.md, 'The build's inputs')"
+        )
     goto, ends, fail, output = _trie(forms)
     starts: list[list[int]] = [[] for _ in forms]
     free = [0] * len(forms)  # where the next occurrence of each form may start (finditer does not overlap)
@@ -73,12 +75,17 @@ def whole_word_starts(text: str, forms: Sequence[str]) -> list[list[int]]:
         while hit > 0:
             seen += 1
             if seen > MAX_OCCURRENCES:
-                raise BuildError(f"the mention forms occur more than {MAX_OCCURRENCES} times in the text (overlapping "
-                                 "occurrences counted), over the build's cap (SECURITY.md, 'The build's inputs')")
+                raise BuildError(
+                    f"the mention forms occur more than {MAX_OCCURRENCES} times in the text (overlapping "
+                    "occurrences counted), over the build's cap (SECURITY.md, 'The build's inputs')"
+                )
             index = ends[hit]
             start = end - len(forms[index])
-            if start >= free[index] and not (start and _WORD.match(text[start - 1])) \
-                    and not (end < len(text) and _WORD.match(text[end])):
+            if (
+                start >= free[index]
+                and not (start and _WORD.match(text[start - 1]))
+                and not (end < len(text) and _WORD.match(text[end]))
+            ):
                 starts[index].append(start)
                 free[index] = end
             hit = output[hit]

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from .errors import BuildError, InputFileError
 
-__all__ = ["ARTICLE_CAP", "SCHEMA_CAP", "TEXT_CAP", "YAML_CAP", "read_input",
-           "real_folder"]
+__all__ = ["ARTICLE_CAP", "SCHEMA_CAP", "TEXT_CAP", "YAML_CAP", "read_input", "real_folder"]
 
 #: Size caps of the inputs, checked before a byte is read (the 1.1.0 inputs are 5-100x smaller).
 YAML_CAP = 512 * 1024
@@ -42,8 +41,10 @@ def _refusal(rel: str, exc: OSError) -> InputFileError:
     if exc.errno == errno.ENOENT:
         return InputFileError(f"{rel}: missing input file")
     if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-        return InputFileError(f"{rel}: a symlink (or not a folder) on the way to this input; the build reads only "
-                              "regular files inside the checkout: replace the symlink with the file itself")
+        return InputFileError(
+            f"{rel}: a symlink (or not a folder) on the way to this input; the build reads only "
+            "regular files inside the checkout: replace the symlink with the file itself"
+        )
     return InputFileError(f"{rel}: cannot read this input ({exc.strerror})")
 
 
@@ -70,8 +71,10 @@ def read_input(root: Path, rel: str, cap: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise InputFileError(f"{rel}: not a regular file; the build reads only regular files inside the checkout")
         if info.st_size > cap:
-            raise InputFileError(f"{rel}: {info.st_size} bytes, over the build's cap of {cap} bytes for this input "
-                                 "(SECURITY.md, 'The build's inputs')")
+            raise InputFileError(
+                f"{rel}: {info.st_size} bytes, over the build's cap of {cap} bytes for this input "
+                "(SECURITY.md, 'The build's inputs')"
+            )
         chunks, size = [], 0
         while size <= cap:
             chunk = os.read(handle, min(1 << 20, cap + 1 - size))
@@ -99,8 +102,10 @@ def real_folder(root: Path, rel: str, *, create: bool = False) -> Path:
             os.mkdir(folder)  # refuses to create through a dangling symlink: the name exists
             info = os.lstat(folder)
         if stat.S_ISLNK(info.st_mode):
-            raise BuildError(f"{folder} is a symlink; the build locks, swaps and deletes only in real folders "
-                             f"inside the checkout and follows no symlink: remove {folder} (nothing was touched)")
+            raise BuildError(
+                f"{folder} is a symlink; the build locks, swaps and deletes only in real folders "
+                f"inside the checkout and follows no symlink: remove {folder} (nothing was touched)"
+            )
         if not stat.S_ISDIR(info.st_mode):
             raise BuildError(f"{folder} is not a folder; remove it so that the build can keep its state there")
     return folder

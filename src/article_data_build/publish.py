@@ -56,9 +56,14 @@ _FOLDER = re.compile(r"(staging|backup)-[A-Za-z0-9_]{1,64}")
 _HOOK = "ARTICLE_DATA_BUILD_HOOK"
 #: Every stage a test can stop the build at, in the order the build passes them.
 STAGES: tuple[str, ...] = (
-    "locked", "inputs read", "staging written", "staging validated", "journal written",
+    "locked",
+    "inputs read",
+    "staging written",
+    "staging validated",
+    "journal written",
     *(f"{verb} {name}" for name in OUTPUTS if name != "datapackage.json" for verb in ("moved out", "moved in")),
-    "committed", "cleaned",
+    "committed",
+    "cleaned",
 )
 
 
@@ -84,11 +89,14 @@ def build_lock(root: Path) -> Iterator[None]:
     """Hold ``.build/lock`` for the whole build; a second build waits, saying who holds it."""
     state = real_folder(root, STATE, create=True)
     try:
-        fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0),
-                     0o644)
+        fd = os.open(
+            state / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), 0o644
+        )
     except OSError as exc:
-        raise BuildError(f"{state / 'lock'}: cannot open the build's lock ({exc.strerror}); it must be a regular "
-                         "file, not a symlink: remove it") from None
+        raise BuildError(
+            f"{state / 'lock'}: cannot open the build's lock ({exc.strerror}); it must be a regular "
+            "file, not a symlink: remove it"
+        ) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise BuildError(f"{state / 'lock'}: not a regular file; remove it")
@@ -96,8 +104,11 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            print(f"build: another build (pid {holder}) is running in {root}; waiting for it to finish",
-                  file=sys.stderr, flush=True)
+            print(
+                f"build: another build (pid {holder}) is running in {root}; waiting for it to finish",
+                file=sys.stderr,
+                flush=True,
+            )
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -152,8 +163,10 @@ def _read_journal(state: Path) -> tuple[Path, Path, list[str]] | None:
         staging, backup = _folder(state, entry.get("staging")), _folder(state, entry.get("backup"))
         absent = entry.get("absent", [])
         if staging is None or backup is None:
-            raise ValueError(f"it names {entry.get('staging')!r:.60} and {entry.get('backup')!r:.60}, not "
-                             f"staging-*/backup-* folders inside {state}")
+            raise ValueError(
+                f"it names {entry.get('staging')!r:.60} and {entry.get('backup')!r:.60}, not "
+                f"staging-*/backup-* folders inside {state}"
+            )
         if not isinstance(absent, list) or not set(absent) <= set(OUTPUTS):
             raise ValueError(f"'absent' must list outputs among {OUTPUTS}")
     except (OSError, ValueError, AttributeError) as exc:  # JSONDecodeError is a ValueError
@@ -161,8 +174,11 @@ def _read_journal(state: Path) -> tuple[Path, Path, list[str]] | None:
     if problem is not None:
         aside = state / f"{JOURNAL}.rejected"
         os.replace(path, aside)
-        print(f"build: ignored the swap journal {path}: {problem}; nothing it names was touched "
-              f"(set aside as {aside.name})", file=sys.stderr)
+        print(
+            f"build: ignored the swap journal {path}: {problem}; nothing it names was touched "
+            f"(set aside as {aside.name})",
+            file=sys.stderr,
+        )
         return None
     return staging, backup, absent  # type: ignore[return-value]
 
@@ -196,8 +212,10 @@ def recover(root: Path) -> None:
         staging, backup, absent = found
         if (staging / "datapackage.json").exists():  # the commit point was not reached: roll back
             _roll_back(root, staging, backup, absent)
-            print("build: rolled back a build that was interrupted while swapping files; the previous package is "
-                  "intact", file=sys.stderr)
+            print(
+                "build: rolled back a build that was interrupted while swapping files; the previous package is intact",
+                file=sys.stderr,
+            )
         (state / JOURNAL).unlink()
         _fsync_folder(state)
     for debris in state.iterdir():
@@ -212,8 +230,16 @@ def publish(root: Path, staging: Path, *, old_version: str | None, new_version: 
     state = real_folder(root, STATE)
     backup = Path(tempfile.mkdtemp(prefix="backup-", dir=state))
     absent = [name for name in OUTPUTS if not (root / name).exists()]
-    _write_journal(state, {"staging": staging.name, "backup": backup.name, "absent": absent,
-                           "old_version": old_version, "new_version": new_version})
+    _write_journal(
+        state,
+        {
+            "staging": staging.name,
+            "backup": backup.name,
+            "absent": absent,
+            "old_version": old_version,
+            "new_version": new_version,
+        },
+    )
     stage("journal written")
     for name in OUTPUTS:
         if name == "datapackage.json":

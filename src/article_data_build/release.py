@@ -37,8 +37,16 @@ from article_data._names import RELEASE_ZIP, release_zip
 
 from .layout import RELEASES, ROOT
 
-__all__ = ["check_benchmark", "check_version", "kept_releases", "published_files", "release_members", "release_record",
-           "write_release", "zip_bytes"]
+__all__ = [
+    "check_benchmark",
+    "check_version",
+    "kept_releases",
+    "published_files",
+    "release_members",
+    "release_record",
+    "write_release",
+    "zip_bytes",
+]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -57,9 +65,9 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return sink.getvalue()
 
 
-def published_files(*, root: Path | None = None,
-                  git: tuple[Path, str] | None = None) -> dict[str, bytes]:
+def published_files(*, root: Path | None = None, git: tuple[Path, str] | None = None) -> dict[str, bytes]:
     """``datapackage.json`` and every file it names (resources and schemas), from a folder or a git commit."""
+
     def get(rel: str) -> bytes:
         if git is not None:
             repo, commit = git
@@ -109,8 +117,11 @@ def kept_releases(root: Path) -> dict[str, Path]:
 
 
 def _write_sums(folder: Path) -> None:
-    sums = [f"{hex_digest(sha256(p.read_bytes()))}  {p.name}\n"
-            for p in sorted(folder.iterdir()) if p.is_file() and p.name != "SHA256SUMS"]
+    sums = [
+        f"{hex_digest(sha256(p.read_bytes()))}  {p.name}\n"
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != "SHA256SUMS"
+    ]
     (folder / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
 
 
@@ -127,12 +138,16 @@ def release_record(root: Path) -> bytes:
     releases = {}
     for version, path in kept_releases(root).items():
         with zipfile.ZipFile(path) as archive:
-            releases[version] = {info.filename: {"bytes": info.file_size, "hash": sha256(archive.read(info))}
-                                 for info in sorted(archive.infolist(), key=lambda i: i.filename)
-                                 if not info.is_dir() and info.filename != CARD}
-    record = {"about": "Every file of every kept release, written by `make release` from releases/; "
-                       "article_data checks a copy that claims a released version against it.",
-              "releases": releases}
+            releases[version] = {
+                info.filename: {"bytes": info.file_size, "hash": sha256(archive.read(info))}
+                for info in sorted(archive.infolist(), key=lambda i: i.filename)
+                if not info.is_dir() and info.filename != CARD
+            }
+    record = {
+        "about": "Every file of every kept release, written by `make release` from releases/; "
+        "article_data checks a copy that claims a released version against it.",
+        "releases": releases,
+    }
     return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -146,8 +161,10 @@ def write_release(root: Path, members: dict[str, bytes], version: str) -> Path:
     archive = folder / release_zip(version)
     data = zip_bytes(members)
     if archive.exists() and archive.read_bytes() != data:
-        raise ValueError(f"{archive}: release {version} is kept with other bytes; a released version never "
-                         "changes: raise the version instead")
+        raise ValueError(
+            f"{archive}: release {version} is kept with other bytes; a released version never "
+            "changes: raise the version instead"
+        )
     archive.write_bytes(data)
     (folder / release_zip(version).replace(".zip", ".datapackage.json")).write_bytes(members["datapackage.json"])
     _write_sums(folder)
@@ -183,13 +200,17 @@ def check_version(root: Path, staging: Path) -> list[str]:
     given = version_bump(latest_version, version)
     first = "; ".join(diff.reasons[:5]) + (" ..." if len(diff.reasons) > 5 else "")
     if version in kept:
-        return [f"version {version} is released ({kept[version]}) and a released version never changes; "
-                f"this package differs from the latest release {latest_version} and needs a {diff.bump.upper()} "
-                f"bump: {first}"]
+        return [
+            f"version {version} is released ({kept[version]}) and a released version never changes; "
+            f"this package differs from the latest release {latest_version} and needs a {diff.bump.upper()} "
+            f"bump: {first}"
+        ]
     if BUMPS.index(given) < BUMPS.index(diff.bump):
-        return [f"version {version} understates the change from the latest release {latest_version}: "
-                f"it is a {given.upper()} bump, but the change needs a {diff.bump.upper()} bump "
-                f"(README, Versioning): {first}. Raise src/article_data/_version.py"]
+        return [
+            f"version {version} understates the change from the latest release {latest_version}: "
+            f"it is a {given.upper()} bump, but the change needs a {diff.bump.upper()} bump "
+            f"(README, Versioning): {first}. Raise src/article_data/_version.py"
+        ]
     if given == "none":
         return [f"version {version} is not above the latest release {latest_version}"]
     return []
@@ -216,11 +237,18 @@ def check_benchmark(root: Path) -> list[str]:
     if commit and not problems:
         for against in ([commit, "HEAD"], [commit]):
             # The record of releases is what a release writes, not code that could change a figure.
-            done = subprocess.run(["git", "diff", "--stat", *against, "--", "src/article_data",
-                                   f":(exclude){RECORD}"], cwd=root, capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                ["git", "diff", "--stat", *against, "--", "src/article_data", f":(exclude){RECORD}"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode != 0 or done.stdout:
-                problems.append(f"the library changed since the benchmark ran at {commit[:10]}: run `make bench` "
-                                f"and commit bench/ first\n{done.stdout or done.stderr}")
+                problems.append(
+                    f"the library changed since the benchmark ran at {commit[:10]}: run `make bench` "
+                    f"and commit bench/ first\n{done.stdout or done.stderr}"
+                )
                 break
     return problems
 
@@ -231,8 +259,13 @@ def _dist(root: Path, dist: Path, archive: Path) -> None:
     for old in dist.iterdir():
         old.unlink()
     env = dict(os.environ, SOURCE_DATE_EPOCH="315532800")  # 1980-01-01: no clock in the artifacts
-    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(root)],
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"building the wheel and sdist failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
     (dist / archive.name).write_bytes(archive.read_bytes())
@@ -240,15 +273,21 @@ def _dist(root: Path, dist: Path, archive: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m article_data_build.release", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m article_data_build.release",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
     parser.add_argument("--from-git", metavar="COMMIT", help="take the published files from this git commit")
     parser.add_argument("--version", help="with --from-git: the version that commit released")
     parser.add_argument("--dist", type=Path, help="also write the wheel, sdist, zip and SHA256SUMS here")
-    parser.add_argument("--no-benchmark-check", action="store_true",
-                        help="skip the check that bench/results.json measured this library (a copy without its "
-                             "git history or its benchmark, as in the tests; `make release` never skips it)")
+    parser.add_argument(
+        "--no-benchmark-check",
+        action="store_true",
+        help="skip the check that bench/results.json measured this library (a copy without its "
+        "git history or its benchmark, as in the tests; `make release` never skips it)",
+    )
     args = parser.parse_args(argv)
     if args.from_git:
         if not args.version:
@@ -258,8 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         stale = [] if args.no_benchmark_check else check_benchmark(args.root)
         if stale:
-            print("release: refused; the README's benchmark figures must be the released library's:\n  "
-                  + "\n  ".join(stale), file=sys.stderr)
+            print(
+                "release: refused; the README's benchmark figures must be the released library's:\n  "
+                + "\n  ".join(stale),
+                file=sys.stderr,
+            )
             return 1
         members = release_members(args.root)
         version = json.loads(members["datapackage.json"])["version"]

@@ -43,8 +43,9 @@ def _offset_steps(text: str, paragraphs: int, schema: Mapping[str, Any]) -> dict
     return steps
 
 
-def _replicate(rows: Sequence[Mapping[str, Any]], scale: int, ids: Sequence[str],
-               steps: Mapping[str, int]) -> list[dict[str, Any]]:
+def _replicate(
+    rows: Sequence[Mapping[str, Any]], scale: int, ids: Sequence[str], steps: Mapping[str, int]
+) -> list[dict[str, Any]]:
     """``scale`` copies of the rows; copy k suffixes ids with ``_k`` and shifts offsets."""
     out = [dict(row) for row in rows]
     for k in range(1, scale):
@@ -73,14 +74,21 @@ def scaled_package(source: Package, scale: int) -> BuiltPackage:
     text = source.article_text()
     frames = source.load_all()
     schemas = {name: source.table_schema(name) for name in source.tables}
-    tables = {name: _replicate(records(frames[name]), scale, _id_columns(name, schema),
-                               _offset_steps(text, len(frames["paragraphs"]), schema))
-              for name, schema in schemas.items()}
+    tables = {
+        name: _replicate(
+            records(frames[name]),
+            scale,
+            _id_columns(name, schema),
+            _offset_steps(text, len(frames["paragraphs"]), schema),
+        )
+        for name, schema in schemas.items()
+    }
     metadata = _metadata(source)
     if scale != 1:  # not the release it was made from: a copy of no known version (article_data._trust)
         metadata["version"] = f"{metadata['version']}+x{scale}"
-    return BuiltPackage(article="\n".join([text] * scale).encode("utf-8"), tables=tables, schemas=schemas,
-                        metadata=metadata)
+    return BuiltPackage(
+        article="\n".join([text] * scale).encode("utf-8"), tables=tables, schemas=schemas, metadata=metadata
+    )
 
 
 def synthesize(dest: Path, scale: int, source: Package | None = None) -> BuiltPackage:

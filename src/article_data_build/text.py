@@ -59,23 +59,34 @@ def locate(inputs: Inputs, article: Article, row: Row, key: str = "text") -> Spa
         hits.append(at)
         article.hits += 1
         if article.hits > MAX_HITS:
-            inputs.problem(*where(row), f"the annotated strings occur more than {MAX_HITS} times in the article in all, "
-                           "over the build's cap (SECURITY.md, 'The build's inputs')")
+            inputs.problem(
+                *where(row),
+                f"the annotated strings occur more than {MAX_HITS} times in the article in all, "
+                "over the build's cap (SECURITY.md, 'The build's inputs')",
+            )
             return None
         at = article.text.find(needle, at + 1, hi)
     scope = f"paragraph {pid}" if pid else "the article"
     occurrence = row.get("occurrence")
     if not hits:
-        inputs.problem(*where(row), f"{key} {needle!r:.80} not found in {scope}; copy it exactly from annotations/article.txt")
+        inputs.problem(
+            *where(row), f"{key} {needle!r:.80} not found in {scope}; copy it exactly from annotations/article.txt"
+        )
         return None
     if occurrence is None:
         if len(hits) > 1:
-            inputs.problem(*where(row), f"{key} {needle!r:.80} occurs {len(hits)} times in {scope} (offsets {hits[:8]}); "
-                           "add `occurrence: N` (1-based) or `paragraph:` to choose one")
+            inputs.problem(
+                *where(row),
+                f"{key} {needle!r:.80} occurs {len(hits)} times in {scope} (offsets {hits[:8]}); "
+                "add `occurrence: N` (1-based) or `paragraph:` to choose one",
+            )
             return None
         start = hits[0]
     elif not isinstance(occurrence, int) or isinstance(occurrence, bool) or not 1 <= occurrence <= len(hits):
-        inputs.problem(*where(row), f"occurrence {occurrence!r} is out of range: {needle!r:.60} occurs {len(hits)} time(s) in {scope}")
+        inputs.problem(
+            *where(row),
+            f"occurrence {occurrence!r} is out of range: {needle!r:.60} occurs {len(hits)} time(s) in {scope}",
+        )
         return None
     else:
         start = hits[occurrence - 1]

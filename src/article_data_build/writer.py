@@ -24,9 +24,14 @@ __all__ = ["CHECKSUMS", "DATA_PACKAGE_V2", "json_bytes", "package_files", "write
 
 DATA_PACKAGE_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 #: Every CSV table's dialect, stated so that no reader has to sniff it (the writer in _formats writes exactly this).
-CSV_DIALECT: dict[str, Any] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
-                               "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
-                               "doubleQuote": True}
+CSV_DIALECT: dict[str, Any] = {
+    "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+    "header": True,
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+}
 CHECKSUMS = "SHA256SUMS"
 PARQUET_NOTE = (
     "Listed under `files`, not `resources`: Data Package v2 resources are tables, and frictionless 5 "
@@ -42,14 +47,28 @@ def json_bytes(document: Any) -> bytes:
 
 def _resource(name: str, path: str, data: bytes, fmt: str, **properties: Any) -> dict[str, Any]:
     """A resource entry: the given properties, then format, media type, encoding, size and hash."""
-    return {"name": name, **properties, "path": path, "format": fmt, "mediatype": MEDIA_TYPES[fmt],
-            "encoding": "utf-8", "bytes": len(data), "hash": sha256(data)}
+    return {
+        "name": name,
+        **properties,
+        "path": path,
+        "format": fmt,
+        "mediatype": MEDIA_TYPES[fmt],
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": sha256(data),
+    }
 
 
 def _article_resource(package: BuiltPackage) -> dict[str, Any]:
     meta = dict(package.metadata.get("article", {}))
-    resource = _resource("article", "data/article.txt", package.article, "txt",
-                         title=meta.get("title", "The article"), description=meta.get("description", ""))
+    resource = _resource(
+        "article",
+        "data/article.txt",
+        package.article,
+        "txt",
+        title=meta.get("title", "The article"),
+        description=meta.get("description", ""),
+    )
     if "licenses" in meta:
         resource["licenses"] = meta["licenses"]
     return resource
@@ -80,26 +99,55 @@ def package_files(package: BuiltPackage) -> tuple[dict[str, bytes], dict[str, An
         files[schema_file] = json_bytes(schema)
         files[f"data/{name}.csv"] = csv_bytes(fields, rows)
         files[f"data/{name}.parquet"] = parquet_bytes(fields, rows, table_metadata(described, name, schema))
-        tables.append(_resource(name, f"data/{name}.csv", files[f"data/{name}.csv"], "csv", type="table",
-                                title=f"{name} (CSV)", description=schema.get("description", ""))
-                      | {"dialect": CSV_DIALECT, "schema": schema_file})
+        tables.append(
+            _resource(
+                name,
+                f"data/{name}.csv",
+                files[f"data/{name}.csv"],
+                "csv",
+                type="table",
+                title=f"{name} (CSV)",
+                description=schema.get("description", ""),
+            )
+            | {"dialect": CSV_DIALECT, "schema": schema_file}
+        )
         # Not a resource: v2 allows only tables, and frictionless 5 reads Parquet tables through
         # pandas (nullable integers become NaN) and reports a false byte count for them.
         # article_data types these rows with the same schema and checks that they equal the CSV's.
-        parquet.append(_resource(table_resource(name, "parquet"), f"data/{name}.parquet", files[f"data/{name}.parquet"], "parquet",
-                                 title=f"{name} (Parquet)",
-                                 description=f"The rows of `{name}` as Parquet, typed by {schema_file}. {PARQUET_NOTE}"))
+        parquet.append(
+            _resource(
+                table_resource(name, "parquet"),
+                f"data/{name}.parquet",
+                files[f"data/{name}.parquet"],
+                "parquet",
+                title=f"{name} (Parquet)",
+                description=f"The rows of `{name}` as Parquet, typed by {schema_file}. {PARQUET_NOTE}",
+            )
+        )
         # The Table Schemas are files of the package like any other: declared with their size
         # and sha256, so a schema changed under verified data is caught (frictionless too).
-        schemas.append(_resource(schema_resource(name), schema_file, files[schema_file], "json",
-                                 title=f"{name} (Table Schema)",
-                                 description=f"The Table Schema of `{name}`: columns, types, constraints and keys."))
+        schemas.append(
+            _resource(
+                schema_resource(name),
+                schema_file,
+                files[schema_file],
+                "json",
+                title=f"{name} (Table Schema)",
+                description=f"The Table Schema of `{name}`: columns, types, constraints and keys.",
+            )
+        )
     descriptor: dict[str, Any] = {"$schema": DATA_PACKAGE_V2}
     descriptor.update({k: v for k, v in package.metadata.items() if k != "article"})
     files[CHECKSUMS] = _checksums(files)
-    checksums = _resource("checksums", CHECKSUMS, files[CHECKSUMS], "txt", title="SHA256SUMS",
-                          description="The sha256 of every other file of the package, for `sha256sum -c SHA256SUMS` "
-                          "in the package folder: it covers the Parquet copies and Table Schemas listed under `files`.")
+    checksums = _resource(
+        "checksums",
+        CHECKSUMS,
+        files[CHECKSUMS],
+        "txt",
+        title="SHA256SUMS",
+        description="The sha256 of every other file of the package, for `sha256sum -c SHA256SUMS` "
+        "in the package folder: it covers the Parquet copies and Table Schemas listed under `files`.",
+    )
     descriptor["resources"] = [article, *tables, checksums]
     descriptor["files"] = [*parquet, *schemas]
     files["datapackage.json"] = json_bytes(descriptor)

@@ -19,9 +19,7 @@ from ._conll import conll_text
 from ._spacy import docbin_bytes, to_spacy
 from ._webanno import web_annotations
 
-__all__ = ["brat_files", "conll_text", "convert", "docbin_bytes", "to_spacy", "web_annotations",
-           "write_brat"]
-
+__all__ = ["brat_files", "conll_text", "convert", "docbin_bytes", "to_spacy", "web_annotations", "write_brat"]
 
 
 def write_brat(ann: Annotations, folder: str) -> Path:

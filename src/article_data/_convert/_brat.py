@@ -20,8 +20,11 @@ __all__ = ["ANN_TYPES", "annotation_conf", "brat_files"]
 #: Entity type -> the brat type of its mentions.
 ANN_TYPES: dict[str, str] = {"person": "Person", "organization": "Organization", "place": "Place"}
 #: Table -> (brat type, attribute name, the row's column giving its value).
-_SPAN_TYPES = {"quotes": ("Quote", "QuoteType", "quote_type"), "figures": ("Figure", "FigureKind", "kind"),
-               "defects": ("Defect", "DefectKind", "kind")}
+_SPAN_TYPES = {
+    "quotes": ("Quote", "QuoteType", "quote_type"),
+    "figures": ("Figure", "FigureKind", "kind"),
+    "defects": ("Defect", "DefectKind", "kind"),
+}
 
 
 class _Writer:
@@ -51,8 +54,11 @@ def _normalize(out: _Writer, tid: str, entity: Entity) -> None:
 
 def _nearest(mentions: list[tuple[int, str, str]], quote: dict[str, Any], key: str) -> str | None:
     """The text-bound id of the speaker's mention nearest the quotation (a preceding one on a tie)."""
-    found = [(abs(start - int(quote["char_start"])), start > int(quote["char_start"]), tid)
-             for start, entity_key, tid in mentions if entity_key == key]
+    found = [
+        (abs(start - int(quote["char_start"])), start > int(quote["char_start"]), tid)
+        for start, entity_key, tid in mentions
+        if entity_key == key
+    ]
     return min(found)[2] if found else None
 
 
@@ -78,19 +84,36 @@ def brat_files(ann: Annotations) -> dict[str, str]:
                 target = _nearest(mentions, row, speaker.key)
                 if target:
                     out.add("R", f"Speaker Arg1:{tid} Arg2:{target}")
-    return {"article.txt": ann.text, "article.ann": "\n".join(out.lines) + "\n",
-            "annotation.conf": annotation_conf(ann)}
+    return {
+        "article.txt": ann.text,
+        "article.ann": "\n".join(out.lines) + "\n",
+        "annotation.conf": annotation_conf(ann),
+    }
 
 
 def annotation_conf(ann: Annotations) -> str:
     """Brat's ``annotation.conf`` declaring every type, relation and attribute value the ``.ann`` uses."""
+
     def values(table: str, column: str) -> str:
         return "|".join(sorted({str(r[column]) for r in ann.rows(table)}))
 
     kinds = "|".join(ANN_TYPES.values())
-    lines = ["[entities]", *ANN_TYPES.values(), *(kind for kind, _, _ in _SPAN_TYPES.values()), "",
-             "[relations]", f"Speaker\tArg1:Quote, Arg2:{kinds}", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
-             "", "[events]", "", "[attributes]", f"MentionType\tArg:{kinds}, Value:{values('mentions', 'mention_type')}"]
-    lines += [f"{attribute}\tArg:{kind}, Value:{values(table, column)}"
-              for table, (kind, attribute, column) in _SPAN_TYPES.items()]
+    lines = [
+        "[entities]",
+        *ANN_TYPES.values(),
+        *(kind for kind, _, _ in _SPAN_TYPES.values()),
+        "",
+        "[relations]",
+        f"Speaker\tArg1:Quote, Arg2:{kinds}",
+        "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
+        "",
+        "[events]",
+        "",
+        "[attributes]",
+        f"MentionType\tArg:{kinds}, Value:{values('mentions', 'mention_type')}",
+    ]
+    lines += [
+        f"{attribute}\tArg:{kind}, Value:{values(table, column)}"
+        for table, (kind, attribute, column) in _SPAN_TYPES.items()
+    ]
     return "\n".join(lines) + "\n"

@@ -63,8 +63,10 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 def _span(doc: Doc, row: dict[str, Any], label: str, kb_id: str = "") -> Span:
     span = doc.char_span(int(row["char_start"]), int(row["char_end"]), label=label, kb_id=kb_id)
     if span is None:
-        raise ArticleDataError(f"{row.get('text')!r} at {row['char_start']}..{row['char_end']}: expected the span to "
-                               "fall on spaCy token boundaries, found it does not; report this as a bug")
+        raise ArticleDataError(
+            f"{row.get('text')!r} at {row['char_start']}..{row['char_end']}: expected the span to "
+            "fall on spaCy token boundaries, found it does not; report this as a bug"
+        )
     span.id_ = _row_id(row)
     return span
 
@@ -94,20 +96,25 @@ def to_spacy(ann: Annotations) -> Doc:
             plain = _plain(row)
             if table == "mentions":
                 entity = ann.mention_entity(row)
-                plain.update(entity_type=entity.type, entity=entity.name, entity_key=entity.key,
-                             wikidata_id=entity.wikidata_id)
+                plain.update(
+                    entity_type=entity.type, entity=entity.name, entity_key=entity.key, wikidata_id=entity.wikidata_id
+                )
             elif table == "quotes":
                 speaker = ann.speaker(row)
-                plain.update(speaker=speaker.name if speaker else None, speaker_key=speaker.key if speaker else None,
-                             speaker_wikidata_id=speaker.wikidata_id if speaker else None)
+                plain.update(
+                    speaker=speaker.name if speaker else None,
+                    speaker_key=speaker.key if speaker else None,
+                    speaker_wikidata_id=speaker.wikidata_id if speaker else None,
+                )
             rows[_row_id(row)] = plain
     doc.user_data[EXTENSION] = {"version": ann.version, "rows": rows}
     mentions = _mention_spans(doc, ann)
     doc.ents = mentions
     doc.spans["mentions"] = mentions
     for table in SPAN_TABLES[1:]:
-        doc.spans[table] = [_span(doc, row, str(row[_LABEL_COLUMNS[table]]), _speaker_kb(ann, row))
-                            for row in ann.rows(table)]
+        doc.spans[table] = [
+            _span(doc, row, str(row[_LABEL_COLUMNS[table]]), _speaker_kb(ann, row)) for row in ann.rows(table)
+        ]
     return doc
 
 

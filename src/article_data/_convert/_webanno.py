@@ -33,10 +33,18 @@ def entity_iri(ann: Annotations, entity: Entity) -> str:
 
 def _target(ann: Annotations, row: dict[str, Any]) -> dict[str, Any]:
     start, end = int(row["char_start"]), int(row["char_end"])
-    return {"source": f"{_base(ann)}article.txt", "selector": [
-        {"type": "TextPositionSelector", "start": start, "end": end},
-        {"type": "TextQuoteSelector", "exact": ann.text[start:end],
-         "prefix": ann.text[max(0, start - CONTEXT_CHARS):start], "suffix": ann.text[end:end + CONTEXT_CHARS]}]}
+    return {
+        "source": f"{_base(ann)}article.txt",
+        "selector": [
+            {"type": "TextPositionSelector", "start": start, "end": end},
+            {
+                "type": "TextQuoteSelector",
+                "exact": ann.text[start:end],
+                "prefix": ann.text[max(0, start - CONTEXT_CHARS) : start],
+                "suffix": ann.text[end : end + CONTEXT_CHARS],
+            },
+        ],
+    }
 
 
 def _tag(value: object) -> dict[str, Any]:
@@ -55,8 +63,12 @@ def _bodies(ann: Annotations, table: str, row: dict[str, Any]) -> tuple[str, lis
     """The motivation and the bodies of a row's annotation."""
     if table == "mentions":
         entity = ann.mention_entity(row)
-        return "identifying", [_identify(ann, entity), _tag(mention_entity_type(row)), _tag(row["mention_type"]),
-                               _text(entity.name, "describing")]
+        return "identifying", [
+            _identify(ann, entity),
+            _tag(mention_entity_type(row)),
+            _tag(row["mention_type"]),
+            _text(entity.name, "describing"),
+        ]
     if table == "quotes":
         speaker = ann.speaker(row)
         bodies = [_tag(row["quote_type"])]
@@ -79,9 +91,20 @@ def web_annotations(ann: Annotations) -> dict[str, Any]:
         for row in ann.rows(table):
             motivation, bodies = _bodies(ann, table, row)
             row_id = str(row[f"{table[:-1]}_id"])
-            items.append({"id": f"{_base(ann)}{table}:{row_id}", "type": "Annotation", "motivation": motivation,
-                          "body": bodies, "target": _target(ann, row)})
-    return {"@context": ANNO_CONTEXT, "id": f"{_base(ann)}annotations", "type": "AnnotationCollection",
-            "label": f"article-data {ann.version}: mentions, quotations, figures and defects", "total": len(items),
-            "first": {"id": f"{_base(ann)}annotations:page1", "type": "AnnotationPage", "startIndex": 0,
-                      "items": items}}
+            items.append(
+                {
+                    "id": f"{_base(ann)}{table}:{row_id}",
+                    "type": "Annotation",
+                    "motivation": motivation,
+                    "body": bodies,
+                    "target": _target(ann, row),
+                }
+            )
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": f"{_base(ann)}annotations",
+        "type": "AnnotationCollection",
+        "label": f"article-data {ann.version}: mentions, quotations, figures and defects",
+        "total": len(items),
+        "first": {"id": f"{_base(ann)}annotations:page1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+    }

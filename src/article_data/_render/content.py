@@ -17,10 +17,20 @@ from .._rows import records
 from .._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS
 
 if TYPE_CHECKING:
-
     from .._package import Package
 
-__all__ = ["PALETTE", "Content", "Entity", "Speaker", "entity_kind", "load_content", "mention_key", "number", "speaker_key", "words"]
+__all__ = [
+    "PALETTE",
+    "Content",
+    "Entity",
+    "Speaker",
+    "entity_kind",
+    "load_content",
+    "mention_key",
+    "number",
+    "speaker_key",
+    "words",
+]
 
 #: Speaker colours: the Okabe-Ito palette (safe for the common colour-vision
 #: deficiencies), strongest contrasts first; more speakers than colours reuse them.
@@ -152,7 +162,9 @@ def _speakers(quotes: list[dict[str, Any]], entities: Mapping[str, Entity]) -> d
         described = kind if entity is None or kind == "person" else f"{kind} ({entity.category})"
         description = str(entity.row.get("description") or "") if entity else ""
         index = len(speakers)
-        speakers[key] = Speaker(key, row_id, label, described, description, PALETTE[index % len(PALETTE)], f"spk{index}")
+        speakers[key] = Speaker(
+            key, row_id, label, described, description, PALETTE[index % len(PALETTE)], f"spk{index}"
+        )
     return speakers
 
 

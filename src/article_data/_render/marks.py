@@ -40,8 +40,16 @@ def _quote(content: Content, quote: Mapping[str, Any]) -> Span:
         speaker = content.speakers[key]
         classes = f"q {speaker.css} q-{'reported' if quote_type == 'indirect' else 'speech'}"
         attrs.append(("data-speaker-id", speaker.row_id))
-    return Span("quote", str(quote["quote_id"]), int(quote["char_start"]), int(quote["char_end"]),
-                "span", classes, tuple(attrs), quote_title(content, quote))
+    return Span(
+        "quote",
+        str(quote["quote_id"]),
+        int(quote["char_start"]),
+        int(quote["char_end"]),
+        "span",
+        classes,
+        tuple(attrs),
+        quote_title(content, quote),
+    )
 
 
 def _mention(content: Content, mention: Mapping[str, Any]) -> Span:
@@ -55,8 +63,16 @@ def _mention(content: Content, mention: Mapping[str, Any]) -> Span:
     attrs = [("data-mention-id", str(mention["mention_id"])), ("data-entity", key)]
     if key in content.anchors:
         attrs.insert(0, ("href", f"#{content.anchors[key]}"))
-    return Span("mention", str(mention["mention_id"]), int(mention["char_start"]), int(mention["char_end"]),
-                "a", f"m m-{mention_type} m-{kind}", tuple(attrs), title)
+    return Span(
+        "mention",
+        str(mention["mention_id"]),
+        int(mention["char_start"]),
+        int(mention["char_end"]),
+        "a",
+        f"m m-{mention_type} m-{kind}",
+        tuple(attrs),
+        title,
+    )
 
 
 def _figure(figure: Mapping[str, Any]) -> Span:
@@ -72,24 +88,48 @@ def _figure(figure: Mapping[str, Any]) -> Span:
         title = f"Figure {figure['figure_id']} ({kind}): {qualifier}{value}{unit} — {figure['subject']}"
         classes = "f f-number"
     attrs = (("data-figure-id", str(figure["figure_id"])), ("data-figure-kind", kind))
-    return Span("figure", str(figure["figure_id"]), int(figure["char_start"]), int(figure["char_end"]),
-                "span", classes, attrs, title)
+    return Span(
+        "figure",
+        str(figure["figure_id"]),
+        int(figure["char_start"]),
+        int(figure["char_end"]),
+        "span",
+        classes,
+        attrs,
+        title,
+    )
 
 
 def _defect(defect: Mapping[str, Any]) -> Span:
     correction = f" → {quoted(defect['correction'])}" if defect.get("correction") else " (no correction given)"
     title = f"Defect {defect['defect_id']}: {words(defect['kind'])}{correction}. {defect['note']}"
     attrs = (("data-defect-id", str(defect["defect_id"])), ("data-defect-kind", str(defect["kind"])))
-    return Span("defect", str(defect["defect_id"]), int(defect["char_start"]), int(defect["char_end"]),
-                "span", "d", attrs, title)
+    return Span(
+        "defect",
+        str(defect["defect_id"]),
+        int(defect["char_start"]),
+        int(defect["char_end"]),
+        "span",
+        "d",
+        attrs,
+        title,
+    )
 
 
 def _credit(content: Content, image: Mapping[str, Any]) -> Span:
     photographer = content.entities.get(f"{entity_kind('people')}:{image['photographer_person_id']}")
     agency = content.entities.get(f"{entity_kind('organizations')}:{image['agency_organization_id']}")
     who = ", ".join(e.name for e in (photographer, agency) if e)
-    return Span("credit", str(image["image_id"]), int(image["credit_char_start"]), int(image["credit_char_end"]),
-                "span", "credit", (), f"Photo credit: {who}" if who else "")
+    return Span(
+        "credit",
+        str(image["image_id"]),
+        int(image["credit_char_start"]),
+        int(image["credit_char_end"]),
+        "span",
+        "credit",
+        (),
+        f"Photo credit: {who}" if who else "",
+    )
 
 
 def all_spans(content: Content) -> list[Span]:

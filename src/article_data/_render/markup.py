@@ -53,7 +53,9 @@ def join(parts: Iterable[object], separator: str = "") -> Markup:
     return Markup(escape(separator).join(escape(part) for part in parts))
 
 
-def element(tag: str, /, *content: object, attributes: Iterable[tuple[str, AttrValue]] = (), **named: AttrValue) -> Markup:
+def element(
+    tag: str, /, *content: object, attributes: Iterable[tuple[str, AttrValue]] = (), **named: AttrValue
+) -> Markup:
     """``<tag attributes>content</tag>``; keyword ``class_`` gives ``class``, ``data_x`` gives ``data-x``."""
     return Markup(f"<{tag}{attrs(attributes, **named)}>{join(content)}</{tag}>")
 

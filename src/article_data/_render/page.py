@@ -47,7 +47,7 @@ def _head(content: Content) -> Markup:
         '<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light">\n'
-        f'{void("meta", name="generator", content=f"article-data {content.version}")}\n'
+        f"{void('meta', name='generator', content=f'article-data {content.version}')}\n"
         f"{element('title', title)}\n"
         f"<style>\n{_resource('page.css')}\n{speaker_colours(content)}\n</style>\n</head>"
     )
@@ -61,20 +61,35 @@ def document(content: Content) -> Markup:
     """The complete HTML5 document of ``content``; a package of more than :data:`MAX_SPANS` marks is refused."""
     spans = all_spans(content)
     if len(spans) > MAX_SPANS:
-        raise ArticleDataError(f"the package has {len(spans)} quotations, mentions, figures, defects and credits; "
-                               f"a page draws at most {MAX_SPANS}. Query the tables instead (load, sql)")
+        raise ArticleDataError(
+            f"the package has {len(spans)} quotations, mentions, figures, defects and credits; "
+            f"a page draws at most {MAX_SPANS}. Query the tables instead (load, sql)"
+        )
     article = sections.article(content, spans)
     parts = [
         element("a", "Skip to the article", class_="skip", href="#text"),
-        element("div", "\n",
-                element("header", sections.notice(content), class_="top"), "\n",
-                element("aside", sections.legend(content), class_="side-legend"), "\n",
-                element("main", element("article", "\n", article, "\n", id="text", class_="text"), class_="main"), "\n",
-                element("aside", sections.speaker_panel(content), class_="side-speakers",
-                        aria_label="Speakers and their quotations"), "\n",
-                element("div", sections.entity_list(content), "\n", sections.defect_list(content), class_="below"), "\n",
-                sections.footer(content), "\n",
-                class_="page"),
+        element(
+            "div",
+            "\n",
+            element("header", sections.notice(content), class_="top"),
+            "\n",
+            element("aside", sections.legend(content), class_="side-legend"),
+            "\n",
+            element("main", element("article", "\n", article, "\n", id="text", class_="text"), class_="main"),
+            "\n",
+            element(
+                "aside",
+                sections.speaker_panel(content),
+                class_="side-speakers",
+                aria_label="Speakers and their quotations",
+            ),
+            "\n",
+            element("div", sections.entity_list(content), "\n", sections.defect_list(content), class_="below"),
+            "\n",
+            sections.footer(content),
+            "\n",
+            class_="page",
+        ),
         element("div", id="tip", class_="tip", role="status", aria_live="polite", hidden=True),
         Markup(f"<script>\n{_resource('page.js')}\n</script>"),
     ]
@@ -121,5 +136,3 @@ def render_html(pkg: Package) -> str:
     True
     """
     return str(document(load_content(pkg)))
-
-

@@ -90,8 +90,10 @@ def segment_tree(text: str, start: int, end: int, spans: Sequence[Span]) -> Node
             stack[-1].children.append(node)
             stack.append(node)
         if len(stack) > MAX_DEPTH + 1:
-            raise ArticleDataError(f"spans nest {len(stack) - 1} deep at offset {pos}; a page draws at most "
-                                   f"{MAX_DEPTH} (the package nests a few: a quotation, a mention, a figure)")
+            raise ArticleDataError(
+                f"spans nest {len(stack) - 1} deep at offset {pos}; a page draws at most "
+                f"{MAX_DEPTH} (the package nests a few: a quotation, a mention, a figure)"
+            )
         if index + 1 < len(bounds):
             stack[-1].children.append(text[pos : bounds[index + 1]])
     root.end = end
@@ -106,7 +108,9 @@ def _open_tag(node: Node, span: Span, context: tuple[str, ...]) -> Markup:
     """
     first = node.start == span.start
     last = node.end == span.end
-    pairs: list[tuple[str, AttrValue]] = [("class", span.classes + (" first" if first else "") + (" last" if last else ""))]
+    pairs: list[tuple[str, AttrValue]] = [
+        ("class", span.classes + (" first" if first else "") + (" last" if last else ""))
+    ]
     if first and span.kind != "credit":
         pairs.append(("id", f"{span.kind}-{span.row_id}"))
     pairs.extend(span.attrs)

@@ -24,12 +24,14 @@ from ._report import format_score
 __all__ = ["TASKS", "PredictionError", "format_score", "predictions_schema_path", "score"]
 
 #: Task -> its scorer (the tasks, in order, are :data:`article_data._names.SCORE_TASKS`).
-TASKS: dict[str, Callable[[Annotations, list[dict[str, Any]]], dict[str, Any]]] = dict(zip(
-    SCORE_TASKS, (score_mentions, score_quotes, score_figures), strict=True))
+TASKS: dict[str, Callable[[Annotations, list[dict[str, Any]]], dict[str, Any]]] = dict(
+    zip(SCORE_TASKS, (score_mentions, score_quotes, score_figures), strict=True)
+)
 
 
-def score(ann: Annotations, task: str,
-          predictions: str | os.PathLike[str] | Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def score(
+    ann: Annotations, task: str, predictions: str | os.PathLike[str] | Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
     """Score ``predictions`` (a file, or dicts) for ``task`` against the annotations."""
     if task not in TASKS:
         raise ArticleDataError(f"unknown task {task!r}: expected one of {', '.join(TASKS)}")

@@ -32,14 +32,28 @@ def score_figures(ann: Annotations, predicted: list[Prediction]) -> dict[str, An
     """Span scores, field accuracies, and recall by figure kind."""
     gold = ann.rows("figures")
     matches = {scheme: match(gold, predicted, scheme) for scheme in SCHEMES}
-    out: dict[str, Any] = {"gold": len(gold), "predicted": len(predicted),
-                           "span": {s: prf(len(found), len(gold), len(predicted)) for s, found in matches.items()}}
+    out: dict[str, Any] = {
+        "gold": len(gold),
+        "predicted": len(predicted),
+        "span": {s: prf(len(found), len(gold), len(predicted)) for s, found in matches.items()},
+    }
     for field in ("value", "unit", "date"):
-        pairs = [(gold[g][field], predicted[p][field]) for g, p in matches["partial"].items()
-                 if gold[g].get(field) is not None]
+        pairs = [
+            (gold[g][field], predicted[p][field])
+            for g, p in matches["partial"].items()
+            if gold[g].get(field) is not None
+        ]
         out[field] = accuracy(sum(_same(field, g, p) for g, p in pairs), len(pairs))
     kinds = dict.fromkeys(str(g["kind"]) for g in gold)
-    out["by_kind"] = {kind: {"gold": sum(str(g["kind"]) == kind for g in gold),
-                             **{f"span_{s}_recall": sum(str(gold[i]["kind"]) == kind for i in matches[s])
-                                / sum(str(g["kind"]) == kind for g in gold) for s in SCHEMES}} for kind in kinds}
+    out["by_kind"] = {
+        kind: {
+            "gold": sum(str(g["kind"]) == kind for g in gold),
+            **{
+                f"span_{s}_recall": sum(str(gold[i]["kind"]) == kind for i in matches[s])
+                / sum(str(g["kind"]) == kind for g in gold)
+                for s in SCHEMES
+            },
+        }
+        for kind in kinds
+    }
     return out

@@ -57,8 +57,14 @@ def prf(correct: int, gold: int, predicted: int) -> dict[str, Any]:
     precision = correct / predicted if predicted else 0.0
     recall = correct / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "correct": correct, "gold": gold,
-            "predicted": predicted}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "correct": correct,
+        "gold": gold,
+        "predicted": predicted,
+    }
 
 
 def accuracy(right: int, evaluated: int) -> dict[str, Any]:

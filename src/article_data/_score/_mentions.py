@@ -50,13 +50,20 @@ def score_mentions(ann: Annotations, predicted: list[Prediction]) -> dict[str, A
     """The four schemes overall and per entity type, and the linking accuracy."""
     nervaluate = require("nervaluate", "score", "scoring mentions")
     gold = ann.rows("mentions")
-    evaluator = nervaluate.Evaluator([_spans(gold, mention_entity_type)], [_spans(predicted, lambda p: p["type"])],
-                                     tags=list(ENTITY_TYPES), loader="dict")
+    evaluator = nervaluate.Evaluator(
+        [_spans(gold, mention_entity_type)],
+        [_spans(predicted, lambda p: p["type"])],
+        tags=list(ENTITY_TYPES),
+        loader="dict",
+    )
     results = evaluator.evaluate()
     out: dict[str, Any] = {"gold": len(gold), "predicted": len(predicted)}
     for ours, theirs in NERVALUATE_SCHEMES.items():
         out[ours] = _result(results["overall"][theirs])
-    out["by_type"] = {tag: {ours: _result(results["entities"][tag][theirs]) for ours, theirs in NERVALUATE_SCHEMES.items()}
-                      for tag in ENTITY_TYPES if tag in results["entities"]}
+    out["by_type"] = {
+        tag: {ours: _result(results["entities"][tag][theirs]) for ours, theirs in NERVALUATE_SCHEMES.items()}
+        for tag in ENTITY_TYPES
+        if tag in results["entities"]
+    }
     out["linking"] = _linking(ann, gold, predicted)
     return out

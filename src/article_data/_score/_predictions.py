@@ -55,8 +55,10 @@ def predictions_schema_path() -> Path:
 
 
 def _fail(where: str, field: str, expected: str, found: object) -> PredictionError:
-    return PredictionError(f"{where}, field {field!r}: expected {expected}, found {found!r}; fix that line "
-                           f"(the format: {predictions_schema_path()})")
+    return PredictionError(
+        f"{where}, field {field!r}: expected {expected}, found {found!r}; fix that line "
+        f"(the format: {predictions_schema_path()})"
+    )
 
 
 def _integer(where: str, field: str, value: object) -> int:
@@ -87,15 +89,18 @@ def _optional(where: str, field: str, kind: str, value: object) -> object:
 def check(row: object, where: str, task: str, length: int) -> Prediction:
     """One prediction, checked and normalised: offsets as int, empty cells as None."""
     if not isinstance(row, Mapping):
-        raise PredictionError(f"{where}: expected a JSON object with char_start and char_end, found "
-                              f"{type(row).__name__}; write one object per line")
+        raise PredictionError(
+            f"{where}: expected a JSON object with char_start and char_end, found "
+            f"{type(row).__name__}; write one object per line"
+        )
     start = _integer(where, "char_start", row.get("char_start"))
     end = _integer(where, "char_end", row.get("char_end"))
     if not 0 <= start < length:
         raise _fail(where, "char_start", f"an offset inside the text (0 to {length - 1})", start)
     if not start < end <= length:
-        raise _fail(where, "char_end", f"an offset after char_start ({start}) and at most {length} (end exclusive)",
-                    end)
+        raise _fail(
+            where, "char_end", f"an offset after char_start ({start}) and at most {length} (end exclusive)", end
+        )
     out: Prediction = {"char_start": start, "char_end": end, "line": where}
     for field, kind in TASK_FIELDS[task].items():
         out[field] = _optional(where, field, kind, row.get(field))
@@ -109,13 +114,16 @@ def check(row: object, where: str, task: str, length: int) -> Prediction:
 def _rows(path: Path) -> Iterable[tuple[str, object]]:
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise PredictionError(f"{path}: {size:,} bytes, expected at most {MAX_BYTES:,}; "
-                              "give the predictions for this one article")
+        raise PredictionError(
+            f"{path}: {size:,} bytes, expected at most {MAX_BYTES:,}; give the predictions for this one article"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PredictionError(f"{path}: expected UTF-8 text, found a byte that is not ({exc.reason} at byte "
-                              f"{exc.start}); save the file as UTF-8") from None
+        raise PredictionError(
+            f"{path}: expected UTF-8 text, found a byte that is not ({exc.reason} at byte "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text, newline=""))
         for row in reader:
@@ -127,12 +135,15 @@ def _rows(path: Path) -> Iterable[tuple[str, object]]:
         try:
             yield f"{path}, line {number}", json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise PredictionError(f"{path}, line {number}: expected one JSON object, found invalid JSON "
-                                  f"({getattr(exc, 'msg', exc)}); write JSON Lines, one object a line") from None
+            raise PredictionError(
+                f"{path}, line {number}: expected one JSON object, found invalid JSON "
+                f"({getattr(exc, 'msg', exc)}); write JSON Lines, one object a line"
+            ) from None
 
 
-def read_predictions(source: str | os.PathLike[str] | Iterable[Mapping[str, Any]], task: str,
-                     length: int) -> list[Prediction]:
+def read_predictions(
+    source: str | os.PathLike[str] | Iterable[Mapping[str, Any]], task: str, length: int
+) -> list[Prediction]:
     """The predictions of a file (``.csv``: CSV; anything else: JSON Lines) or of a list of dicts."""
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)

@@ -25,8 +25,9 @@ def _right(ann: Annotations, gold: dict[str, Any], prediction: Prediction) -> bo
     return speaker is not None and speaker.key in resolve(ann, prediction.get("speaker"), names=True)
 
 
-def _breakdown(ann: Annotations, gold: list[dict[str, Any]], predicted: list[Prediction],
-               matches: dict[str, dict[int, int]]) -> dict[str, Any]:
+def _breakdown(
+    ann: Annotations, gold: list[dict[str, Any]], predicted: list[Prediction], matches: dict[str, dict[int, int]]
+) -> dict[str, Any]:
     """Per quote type, and ``unclosed`` (lacking the closing mark): recall, attribution, end-to-end recall."""
     groups: dict[str, list[int]] = {}
     for i, g in enumerate(gold):
@@ -37,9 +38,12 @@ def _breakdown(ann: Annotations, gold: list[dict[str, Any]], predicted: list[Pre
     for kind, rows in groups.items():
         partial = [i for i in rows if i in matches["partial"]]
         right = sum(_right(ann, gold[i], predicted[matches["partial"][i]]) for i in partial)
-        out[kind] = {"gold": len(rows), **{f"span_{s}_recall": sum(i in matches[s] for i in rows) / len(rows)
-                                           for s in SCHEMES},
-                     "attribution": accuracy(right, len(partial)), "end_to_end_recall": right / len(rows)}
+        out[kind] = {
+            "gold": len(rows),
+            **{f"span_{s}_recall": sum(i in matches[s] for i in rows) / len(rows) for s in SCHEMES},
+            "attribution": accuracy(right, len(partial)),
+            "end_to_end_recall": right / len(rows),
+        }
     return out
 
 
@@ -50,7 +54,8 @@ def score_quotes(ann: Annotations, predicted: list[Prediction]) -> dict[str, Any
     partial = matches["partial"]
     right = sum(_right(ann, gold[g], predicted[p]) for g, p in partial.items())
     return {
-        "gold": len(gold), "predicted": len(predicted),
+        "gold": len(gold),
+        "predicted": len(predicted),
         "span": {scheme: prf(len(found), len(gold), len(predicted)) for scheme, found in matches.items()},
         "attribution": accuracy(right, len(partial)),
         "end_to_end": prf(right, len(gold), len(predicted)),

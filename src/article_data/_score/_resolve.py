@@ -18,6 +18,8 @@ def resolve(ann: Annotations, given: str | None, *, names: bool) -> set[str]:
     folded = wanted.casefold()
     found = set()
     for key, entity in ann.entities.items():
-        if wanted in (entity.id, entity.key, entity.wikidata_id) or (names and folded in {n.casefold() for n in entity.names}):
+        if wanted in (entity.id, entity.key, entity.wikidata_id) or (
+            names and folded in {n.casefold() for n in entity.names}
+        ):
             found.add(key)
     return found
