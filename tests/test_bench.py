@@ -17,7 +17,7 @@ QUICK_SCALES = ("1", "10")
 
 
 def _ratios(results: dict[str, Any]) -> list[float]:
-    values = [results["import"]["ratio"]]
+    values = [results["import"]["ratio"], results["import"]["verify_ratio"]]
     for entry in results["scales"].values():
         values += list(entry["ratios"].values())
         values += [entry["memory"]["ratio"], entry["memory"]["arrow_ratio"]]

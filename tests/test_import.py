@@ -34,3 +34,19 @@ def test_every_public_function_has_type_hints_that_resolve_at_run_time() -> None
     )
     count, ok = run(BIN / "python", "-c", code, check=True).stdout.split()
     assert int(count) >= 14 and ok == "True"
+
+
+def test_verify_checks_bytes_without_pandas_pyarrow_or_the_schema_checker() -> None:
+    """`article-data verify` (and `ad.verify()`) hashes files only: no heavy library, no Table Schema parsing,
+    no zip reader for a folder; what it leaves out is what keeps it near the bare interpreter's start-up.
+    """
+    code = (
+        "import sys, json, io, contextlib\n"
+        "from article_data._cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): assert main(['verify']) == 0\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    modules = set(json.loads(run(BIN / "python", "-c", code, check=True).stdout))
+    assert not [m for m in modules if m.split(".")[0] in HEAVY]
+    left_out = {"article_data._tableschema", "zipfile", "dataclasses", "shutil", "importlib.resources"}
+    assert modules.isdisjoint(left_out), sorted(modules & left_out)

@@ -29,7 +29,7 @@ from ._descriptor import check_relative_path
 from ._errors import ArticleDataError, DescriptorError, IntegrityError
 from ._files import FIX, check_digest, file_kind, integrity_fields
 
-__all__ = ["ARCHIVE_LIMIT", "MAX_MEMBERS", "MAX_RATIO", "MEMBER_LIMIT", "ZipSource", "is_archive"]
+__all__ = ["ARCHIVE_LIMIT", "MAX_MEMBERS", "MAX_RATIO", "MEMBER_LIMIT", "ZipSource"]
 
 #: The largest archive opened (bytes), the most members, the largest member (bytes, uncompressed)
 #: and the largest compression ratio of one member. The real package: 29 stored members under 20 KB.
@@ -56,11 +56,6 @@ _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _CHUNK = 1 << 20
-
-
-def is_archive(path: str | os.PathLike[str]) -> bool:
-    """Whether a package path names a file (taken to be a zip archive) rather than a folder."""
-    return os.path.isfile(path)
 
 
 class ZipSource:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from ._errors import DescriptorError
 from ._hashes import is_sha256_label
@@ -113,8 +113,7 @@ def check_relative_path(rel: object, what: str) -> str:
     return rel
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """One resource of the descriptor, with every field checked."""
 
     name: str
@@ -130,8 +129,7 @@ class Resource:
         return self.format == "csv" and self.schema is not None
 
 
-@dataclass(frozen=True)
-class Descriptor:
+class Descriptor(NamedTuple):
     """A checked ``datapackage.json``: its data, version, resources and table names."""
 
     where: str

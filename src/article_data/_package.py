@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -109,12 +108,16 @@ class Package:
     """
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        from ._archive import ZipSource, is_archive  # loaded on first use: `import article_data` stays cheap
-        from ._files import FolderSource
+        from ._files import FolderSource  # loaded on first use: `import article_data` stays cheap
         from ._reader import Reader
 
         self.root = Path(root) if root is not None else default_root()
-        self._reader: Reader = Reader(ZipSource(self.root) if is_archive(self.root) else FolderSource(self.root))
+        if os.path.isfile(self.root):  # a file is taken to be a zip archive (zipfile loads only then)
+            from ._archive import ZipSource
+
+            self._reader: Reader = Reader(ZipSource(self.root))
+        else:
+            self._reader = Reader(FolderSource(self.root))
 
     def __repr__(self) -> str:
         return f"Package({str(self.root)!r})"
@@ -151,6 +154,8 @@ class Package:
         >>> ad.descriptor()["name"]
         'article-data'
         """
+        import copy
+
         return copy.deepcopy(dict(self._reader.descriptor.data))
 
     @property
@@ -165,6 +170,8 @@ class Package:
 
     def table_schema(self, name: str) -> dict[str, Any]:
         """Return a copy of the Table Schema (a dict) of a table, as published in ``schemas/``."""
+        import copy
+
         return copy.deepcopy(dict(self._reader.schema(name).data))
 
     # -- files ----------------------------------------------------------------

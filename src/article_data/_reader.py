@@ -13,8 +13,11 @@ from ._descriptor import LIMITS, Descriptor, Resource, parse_json
 from ._errors import DescriptorError, UnknownTableError
 from ._files import FIX, Source
 from ._names import DESCRIPTOR, FORMATS, table_resource
-from ._tableschema import TableSchema, check_table_schema
 from ._trust import Release, Trust, trust
+
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    from ._tableschema import TableSchema
 
 __all__ = ["FORMATS", "Reader"]
 
@@ -102,6 +105,8 @@ class Reader:
                 data = parse_json(raw, where)
             else:
                 where, data = f"{self.descriptor.where}: resource {name!r} schema", ref
+            from ._tableschema import check_table_schema  # where a schema is parsed: verify() checks bytes only
+
             self._schemas[name] = check_table_schema(data, where)
         return self._schemas[name]
 

@@ -11,11 +11,10 @@ foreign keys.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._descriptor import LIMITS, RESOURCE_NAME
 from ._errors import DescriptorError
@@ -34,8 +33,7 @@ _FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "con
 _SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "title", "description", "name"}
 
 
-@dataclass(frozen=True)
-class ForeignKey:
+class ForeignKey(NamedTuple):
     """``columns`` of a table refer to ``target_columns`` of the table ``resource``."""
 
     columns: tuple[str, ...]
@@ -43,8 +41,7 @@ class ForeignKey:
     target_columns: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TableSchema:
+class TableSchema(NamedTuple):
     """A checked Table Schema: the JSON as given plus typed keys."""
 
     where: str
@@ -112,6 +109,8 @@ def _bound(value: object, kind: str, label: str) -> None:
 
 def _is_date(value: str) -> bool:
     try:
+        import datetime as dt  # only a date constraint needs it
+
         dt.date.fromisoformat(value)
     except ValueError:
         return False

@@ -9,9 +9,10 @@ character as an escape; :class:`Parser` does the same for argparse's usage error
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 __all__ = ["Parser", "escape"]
 
@@ -50,8 +51,35 @@ def escape(text: object, *, newlines: bool = True) -> str:
     return pattern.sub(_escape_one, str(text))
 
 
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` gives it, without importing shutil (and bz2, lzma)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, its width read as shutil would (argparse makes one per argument it adds)."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with the arguments it quotes in a usage error escaped like everything else printed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

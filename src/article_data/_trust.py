@@ -14,8 +14,8 @@ is *untrusted*: its own descriptor's hashes are all there is.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
 
 from ._descriptor import Descriptor, parse_descriptor
 from ._errors import DescriptorError, IntegrityError
@@ -43,8 +43,7 @@ __all__ = [
 RECORD = "releases.json"
 
 
-@dataclass(frozen=True)
-class Release:
+class Release(NamedTuple):
     """One kept release as the library records it: every file's size and sha256, by path."""
 
     version: str
@@ -71,7 +70,8 @@ def _records() -> dict[str, Release]:
     """The record, read once from the library's own files (part of the installed library, so trusted)."""
     global _RECORDS
     if _RECORDS is None:
-        data = json.loads(resources.files(__package__).joinpath(RECORD).read_bytes())
+        # beside this module, as the bundled package is (importlib.resources would cost a zipfile import)
+        data = json.loads(Path(__file__).with_name(RECORD).read_bytes())
         _RECORDS = {
             version: Release(
                 version, {rel: (int(f["bytes"]), str(f["hash"])) for rel, f in sorted(files.items(), key=_data_first)}
@@ -138,8 +138,7 @@ def refuse_claim(release: Release, descriptor: bytes, shown: str, check: Callabl
     )
 
 
-@dataclass(frozen=True)
-class Trust:
+class Trust(NamedTuple):
     """A copy's checked descriptor and what vouches for its files: a kept release, or only the descriptor."""
 
     descriptor: Descriptor

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Verification"]
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(NamedTuple):
     """The outcome of a successful :meth:`~article_data.Package.verify`.
 
     ``release`` is the kept release the copy is by the library's own record, or None

@@ -48,6 +48,11 @@ def read_methods(root: Path, capped: bool) -> dict[str, Callable[[], Any]]:
         "pyarrow": lambda: [pq.read_table(p).to_pandas() for p in parquet_paths],
         "pandas_csv": lambda: [pd.read_csv(p) for p in csv_paths],
         "validate": lambda: Package(root).validate(),
+        "verify_and_read": lambda: (
+            Package(root).verify(),
+            [pq.read_table(p).to_pandas() for p in parquet_paths],
+            [pd.read_csv(p) for p in csv_paths],
+        ),
     }
     if capped:
         import frictionless
@@ -71,19 +76,22 @@ def cached_bytecode_env(folder: Path) -> dict[str, str]:
 
 
 def time_imports(repeats: int, scratch: Path) -> dict[str, Any]:
-    """Whole-process ``import article_data`` against the standard-library floor."""
+    """Whole-process ``import article_data`` and ``article-data verify`` against the standard-library floor."""
     env = cached_bytecode_env(scratch / "pycache")
     samples = time_interleaved(
         {
             "article_data": command([PYTHON, "-c", "import article_data"], ROOT, env),
+            "verify_cli": command([BIN / "article-data", "verify"], ROOT, env),
             "floor": command([PYTHON, "-c", FLOOR_IMPORT], ROOT, env),
         },
         repeats,
     )
     return {
         "article_data": summary(samples["article_data"]),
+        "verify_cli": summary(samples["verify_cli"]),
         "floor": {**summary(samples["floor"]), "code": FLOOR_IMPORT},
         "ratio": paired_ratio(samples["article_data"], samples["floor"]),
+        "verify_ratio": paired_ratio(samples["verify_cli"], samples["floor"]),
     }
 
 

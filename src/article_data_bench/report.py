@@ -41,6 +41,13 @@ def evaluate_targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     memory = scales.get("10000", {}).get("memory", {}).get("ratio")
     targets = [
         ("import article_data / floor", results["import"]["ratio"], "<=", 1.25),
+        ("article-data verify (process) / floor", results["import"].get("verify_ratio"), "<=", 1.5),
+        (
+            "validate() / (verify() + reading both formats) at 1000x",
+            at(1000, "validate / verify_and_read"),
+            "<=",
+            2,
+        ),
         ("load_all / pyarrow, worst scale", max(load_ratios) if load_ratios else None, "<=", 1.5),
         ("frictionless to_pandas / load_all at 1000x", at(1000, "frictionless_to_pandas / load_all"), ">=", 50),
         ("validate time per row, 10000x / 100x", per_row_growth(scales, 100, 10000), "<=", 2),
@@ -85,7 +92,9 @@ def markdown(results: Mapping[str, Any]) -> str:
         "",
         f"Whole-process `import article_data`: {results['import']['article_data']['median_s'] * 1000:.0f} ms, "
         f'floor `python -c "{FLOOR_IMPORT}"`: {results["import"]["floor"]["median_s"] * 1000:.0f} ms, '
-        f"ratio {results['import']['ratio']:.2f} (median of {results['import']['article_data']['runs']} paired runs).",
+        f"ratio {results['import']['ratio']:.2f} (median of {results['import']['article_data']['runs']} paired runs); "
+        f"whole-process `article-data verify`: {results['import']['verify_cli']['median_s'] * 1000:.0f} ms, "
+        f"ratio {results['import']['verify_ratio']:.2f}.",
         "",
         "## Median seconds (runs)",
         "",
@@ -219,12 +228,15 @@ def readme_block(results: Mapping[str, Any]) -> str:
         "| `frictionless validate` / `article-data validate` | "
         + " | ".join(ratio(k, "frictionless_validate / validate_cli") for k in keys)
         + " |",
+        "| `validate()` / (`verify()` + bare reads of both formats) | "
+        + " | ".join(ratio(k, "validate / verify_and_read") for k in keys)
+        + " |",
         "| `article-data validate` (whole process) | " + " | ".join(seconds(k, "validate_cli") for k in keys) + " |",
         "",
         f"`import article_data` takes {results['import']['article_data']['median_s'] * 1000:.0f} ms, "
-        f'{results["import"]["ratio"]:.2f}× the bare `python -c "{FLOOR_IMPORT}"`. Targets: '
-        + "; ".join(_target_text(t) for t in results["targets"])
-        + ".",
+        f'{results["import"]["ratio"]:.2f}× the bare `python -c "{FLOOR_IMPORT}"`; `article-data verify` takes '
+        f"{results['import']['verify_cli']['median_s'] * 1000:.0f} ms, {results['import']['verify_ratio']:.2f}× it. "
+        "Targets: " + "; ".join(_target_text(t) for t in results["targets"]) + ".",
     ]
     return "\n".join(lines)
 
