@@ -134,7 +134,7 @@ def __getattr__(name: str) -> object:
     # TABLES comes from the bundled datapackage.json, read on first use (no work at import).
     if name == "TABLES":
         return _default_package().tables
-    if name == "Verification":  # what verify() returns (dataclasses load with it, not at import)
+    if name == "Verification":  # what verify() returns, loaded with it (not at import)
         from ._verification import Verification
 
         return Verification
