@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from helpers import PACKAGE_FILES, copy_paths
+from processes import starting_a_process
 
 #: The page's fixtures (the rendered page, Chromium, the browser's DOM) live with its helpers.
 pytest_plugins = ["render_support"]
 
 #: Test modules that run a heavy tool or many child processes (the wheel, mypy, a browser, fuzzing,
 #: the build killed at each stage, hostile inputs under a memory limit, Spark, Datasette, npm, HF):
-#: marked ``slow``. ``make test`` (CI) runs everything; ``make check`` runs the rest, the unit tests.
+#: marked ``slow``, as is every other test that starts a process (tests/processes.py). ``make test`` (CI) runs everything; ``make check`` runs the rest, the unit tests.
 SLOW_MODULES = frozenset(
     {
         "test_bench",
@@ -41,9 +42,12 @@ SLOW_MODULES = frozenset(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test of a slow module ``slow`` (a module may also mark single tests itself)."""
+    """Mark ``slow`` every test of a slow module and every test that starts a process (tests/processes.py)."""
     for item in items:
-        if item.path.stem in SLOW_MODULES:
+        function = getattr(item, "originalname", item.name)
+        if item.path.stem in SLOW_MODULES or (
+            item.path.stem.startswith("test_") and function in starting_a_process(item.path)
+        ):
             item.add_marker(pytest.mark.slow)
 
 
