@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import article_data as ad
+from article_data._cli import COMMANDS, build_parser, named_command
 from helpers import BIN, edit_schema, field, replace_table, run
-
-COMMANDS = ("info", "verify", "validate", "path", "schema", "export", "quotes", "render", "diff", "releases")
 
 
 def cli(*args: str | Path) -> tuple[int, str, str]:
@@ -25,6 +29,55 @@ def test_cli_help_describes_each_command(command: str) -> None:
     """`article-data COMMAND --help` exits 0 and says what the command does."""
     code, out, _ = cli(command, "--help")
     assert code == 0 and f"usage: article-data {command}" in out and len(out.splitlines()) > 3
+
+
+def _parse(argv: Sequence[str], command: str | None) -> tuple[object, str, str]:
+    """What a parser (the whole one, or ``command``'s alone) makes of ``argv``: namespace or exit code, and output."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            outcome: object = vars(build_parser(command).parse_args(argv))
+        except SystemExit as exc:
+            outcome = ("exit", exc.code)
+    return outcome, out.getvalue(), err.getvalue()
+
+
+#: Words a command line is made of: every command, the global options whole, abbreviated and
+#: with "=", values, and options of the commands.
+_WORDS = (
+    *COMMANDS,
+    *("--root", "--root=x", "--ro", "--release", "--release=1.0.0", "--rel", "-h", "--help", "--version", "--"),
+    *("x", "1.0.0", "people", "spacy", "mentions", "-", "--format", "csv", "json", "-o", "out.csv", "--all"),
+    *("--docs", "--width", "5", "--export", "--overwrite", "--raw"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=6))
+def test_a_command_parser_alone_parses_its_lines_as_the_whole_parser(argv: list[str]) -> None:
+    """Where `named_command` names a command, that command's parser alone gives the same namespace,
+    exit code, output and error message as the whole parser (main builds only that one: speed).
+    """
+    command = named_command(argv)
+    if command is not None:
+        assert _parse(argv, command) == _parse(argv, None)
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["verify"], "verify"),
+        (["--root", "verify", "info"], "info"),
+        (["--release=1.0.0", "diff", "1.0.0"], "diff"),
+        (["--ro", "verify", "info"], None),  # an abbreviation: its value is not known before parsing
+        (["--help"], None),
+        (["nonsense", "verify"], None),
+        ([], None),
+    ],
+)
+def test_named_command_is_the_command_only_when_certain(argv: list[str], command: str | None) -> None:
+    """The first word after whole global options, or None (the whole parser answers)."""
+    assert named_command(argv) == command
 
 
 def test_cli_info_lists_version_rows_and_hashes() -> None:
@@ -42,6 +95,56 @@ def test_python_dash_m_is_the_same_command() -> None:
     """`python -m article_data verify` behaves like `article-data verify`."""
     result = run(BIN / "python", "-m", "article_data", "verify")
     assert result.returncode == 0 and result.stdout.startswith("ok:")
+
+
+# Why `run` (the console script) ends as it does. Each pair: what the libraries do, then what the command does.
+
+
+def test_native_thread_pools_still_run_when_main_returns(tmp_path: Path) -> None:
+    """After an export, Arrow's native threads are still running when `main` returns: the state in
+    which an interpreter's tear-down can abort ("terminate called without an active exception",
+    apache/arrow#34314; 3 runs in 160 ended so on this machine), so `run` ends the process with `os._exit`.
+    """
+    code = (
+        "import os, sys, threading; from article_data._cli import main; "
+        f"main(['export', 'people', '-o', {str(tmp_path / 'people.parquet')!r}]); "
+        "print(len(os.listdir('/proc/self/task')) - threading.active_count())"
+    )
+    result = run(BIN / "python", "-c", code, check=True)
+    assert int(result.stdout.splitlines()[-1]) > 0, result.stdout
+
+
+def test_the_console_script_ends_with_the_status_of_main_and_never_aborts(tmp_path: Path) -> None:
+    """Forty exports through `article-data`: each exits 0, its file complete, with nothing on stderr."""
+    target = tmp_path / "people.parquet"
+    for _ in range(40):
+        target.unlink(missing_ok=True)
+        code, _, err = cli("export", "people", "-o", target)
+        assert (code, err) == (0, "")
+        assert len(pd.read_parquet(target)) == len(ad.load("people"))
+
+
+_OPTIONAL_LOADED = (
+    "print(sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None} & {'hypothesis', 'pyspark'}))"
+)
+
+
+def test_validation_loads_hypothesis_and_pyspark_when_installed() -> None:
+    """`ad.validate()` makes pandera import hypothesis and PySpark (both installed for the tests),
+    and PySpark warns about pandas 3 on stderr: what `run` spares the command line.
+    """
+    result = run(BIN / "python", "-c", f"import sys, article_data as ad; ad.validate(); {_OPTIONAL_LOADED}", check=True)
+    assert result.stdout.splitlines()[-1] == "['hypothesis', 'pyspark']"
+    assert "PySpark does not yet fully support pandas" in result.stderr
+
+
+def test_cli_validate_loads_neither_and_writes_nothing_to_stderr() -> None:
+    """The command line validates without hypothesis or PySpark, and its stderr stays empty."""
+    code = f"import sys; from article_data import _cli; _cli.spare_optional_imports(); _cli.main(['validate']); {_OPTIONAL_LOADED}"
+    result = run(BIN / "python", "-c", code, check=True)
+    assert result.stdout.splitlines()[-1] == "[]"
+    validated = run(BIN / "article-data", "validate")
+    assert validated.returncode == 0 and validated.stdout.startswith("valid:") and validated.stderr == ""
 
 
 def test_cli_verify_and_validate_pass_on_the_bundled_package() -> None:

@@ -77,7 +77,9 @@ class FolderSource:
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.real_root = Path(os.path.realpath(self.root))
+        real = os.path.realpath(self.root)  # compared as text: pathlib costs more than the rest of a verify
+        self._real = real
+        self._prefix = real if real.endswith(os.sep) else real + os.sep
 
     def show(self, rel: str) -> str:
         """The path of a member as messages and :attr:`IntegrityError.path` give it."""
@@ -89,8 +91,8 @@ class FolderSource:
         return self.root / rel
 
     def _resolve(self, rel: str) -> str:
-        real = os.path.realpath(self.real_root / rel)
-        if not Path(real).is_relative_to(self.real_root):
+        real = os.path.realpath(os.path.join(self._real, rel))
+        if not self._within(real):
             raise DescriptorError(
                 f"{self.show(rel)}: {rel!r} leads through a symlink out of the package; refused. "
                 f"Expected a relative path inside {self.root}"
@@ -107,7 +109,11 @@ class FolderSource:
             except OSError:
                 return False
             return (now.st_dev, now.st_ino) == (then.st_dev, then.st_ino)
-        return Path(opened).is_relative_to(self.real_root)
+        return self._within(opened)
+
+    def _within(self, real: str) -> bool:
+        """Whether a resolved absolute path is the package's folder or lies inside it."""
+        return real == self._real or real.startswith(self._prefix)
 
     def swap_in_progress(self) -> str:
         """A sentence for integrity errors when a build's swap journal lies in this folder, else ''."""
