@@ -179,3 +179,28 @@ def test_no_module_class_or_function_is_too_big() -> None:
             if limit is not None and statements(node) > limit:
                 too_big.append(f"{rel}:{node.lineno} {node.name}: {statements(node)} statements")  # type: ignore[attr-defined]
     assert not too_big, too_big
+
+
+def test_type_checking_is_spelled_one_way() -> None:
+    """Every module that guards imports for type checkers defines ``TYPE_CHECKING = False`` itself
+    (mypy reads the block as true; nothing imports typing for it), never ``typing.TYPE_CHECKING``.
+    """
+    astray = []
+    for path in code_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = any(
+            isinstance(n, ast.If) and isinstance(n.test, ast.Name) and n.test.id == "TYPE_CHECKING" for n in tree.body
+        )
+        defined = any(
+            isinstance(n, ast.Assign)
+            and [getattr(t, "id", None) for t in n.targets] == ["TYPE_CHECKING"]
+            and isinstance(n.value, ast.Constant)
+            and n.value.value is False
+            for n in tree.body
+        )
+        imported = any(
+            isinstance(n, ast.ImportFrom) and any(a.name == "TYPE_CHECKING" for a in n.names) for n in ast.walk(tree)
+        ) or "typing.TYPE_CHECKING" in ast.unparse(tree)
+        if imported or (guarded and not defined):
+            astray.append(str(path.relative_to(ROOT)))
+    assert not astray, astray

@@ -11,7 +11,7 @@ tables or the article text live in :mod:`article_data._validate`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._tableschema import TableSchema, anchored
 from ._types import enum_of, is_required, pandas_dtype
@@ -25,6 +25,7 @@ from ._vocabulary import (
 )
 from ._vocabulary import SPEAKER_COLUMNS as SPEAKER_COLUMN_MAP
 
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ._spans import ArticleIndex, mismatched_rows
 from ._tables import table_frame
 from ._vocabulary import CLOSING_MARK, MARKED_TYPES, OPENING_MARK
 
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._rows import records
 from .._vocabulary import ENTITY_ID_COLUMNS, SPEAKER_COLUMNS
 
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     from .._package import Package
 
