@@ -168,7 +168,7 @@ def releases(args: argparse.Namespace) -> int:
 
     if args.release:
         raise ArticleDataError("releases lists every kept release; --release VERSION does not apply to it")
-    current = Package(args.root) if args.root else Package(default_root())
+    current = _package(args)
     kept = kept_releases(current.root, default_root())
     if args.export:
         from ._release_export import export_versions
