@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import article_data as ad
 from article_data._types import (
@@ -254,3 +257,43 @@ def test_a_damaged_array_cell_in_a_package_is_an_error_naming_the_file(package_c
     (package_copy / "datapackage.json").write_text(json.dumps(as_fork(descriptor)), encoding="utf-8")
     with pytest.raises(ad.ArticleDataError, match=r"data/places.csv.*column 'aliases', row 3: expected a JSON array"):
         ad.Package(package_copy).load("places", format="csv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(st.text(), max_size=4).map(
+                lambda items: json.dumps(items, ensure_ascii=False, separators=(",", ":"))  # as the writer writes
+            ),
+            st.lists(st.text(), max_size=4).map(json.dumps),  # escapes and spaces: decoded by json
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_array_cells_parse_as_json_reads_them(cells: list[str | None]) -> None:
+    """Whichever way a column's cells are spelt (split in Arrow, or decoded cell by cell), each is json.loads of it."""
+    from article_data._types import parse_arrays
+
+    table = pa.table({"aliases": pa.array(cells, pa.string())})
+    parsed = parse_arrays(table, [LIST_FIELD]).column("aliases").to_pylist()
+    assert parsed == [json.loads(cell) if cell is not None else None for cell in cells]
+
+
+PLAIN_TEXT = st.text(st.characters(blacklist_characters='"\\', blacklist_categories=("Cc", "Cs")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(PLAIN_TEXT, min_size=1, max_size=4)), min_size=1, max_size=8))
+def test_cells_as_the_writer_writes_them_are_split_in_arrow(lists: list[list[str] | None]) -> None:
+    """A column of the writer's cells (no escape, no space, an item at least) takes the Arrow path, and gives the lists."""
+    from article_data._types import _split_plain
+
+    cells = [json.dumps(items, ensure_ascii=False, separators=(",", ":")) if items else None for items in lists]
+    split = _split_plain(pa.chunked_array([pa.array(cells, pa.string())]))
+    if all(items is None for items in lists):
+        assert split is None  # nothing to split: the column stays as json reads it
+    else:
+        assert split is not None and split.to_pylist() == lists

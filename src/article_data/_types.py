@@ -84,19 +84,41 @@ def parse_arrays(table: pa.Table, fields: Sequence[Field]) -> pa.Table:
 
     A null cell stays null. Each other cell must be a JSON array of strings, ``["a","b"]``,
     of at most :data:`ARRAY_CELL_CHARS` characters; anything else raises ``ValueError``
-    naming the row (1 is the first after the header) and the column.
+    naming the row (1 is the first after the header) and the column. A column whose every
+    cell is written as the package writes it (no escape, no space) is split in Arrow;
+    any other is decoded by :mod:`json`, cell by cell.
     """
     import pyarrow as pa
 
     for field in fields:
         if is_list(field):
             index = table.column_names.index(field["name"])
-            items = [
-                _json_strings(cell, row, field["name"]) for row, cell in enumerate(table.column(index).to_pylist(), 1)
-            ]
             kind = pa.list_(pa.string())
-            table = table.set_column(index, table.field(index).with_type(kind), pa.array(items, type=kind))
+            lists = _split_plain(table.column(index))
+            if lists is None:
+                cells = table.column(index).to_pylist()
+                items = [_json_strings(cell, row, field["name"]) for row, cell in enumerate(cells, 1)]
+                lists = pa.array(items, type=kind)
+            table = table.set_column(index, table.field(index).with_type(kind), lists)
     return table
+
+
+#: A JSON array of strings as the package's writer writes it: no escape, no space, at least one item.
+#: Its items are then the text between ``","``, exactly as :func:`json.loads` would read them.
+_PLAIN_LIST = r'^\["[^"\\\x00-\x1f]*"(,"[^"\\\x00-\x1f]*")*\]$'
+
+
+def _split_plain(cells: pa.ChunkedArray) -> pa.Array | None:
+    """The column's lists split in Arrow when every cell is a plain list within the size limit; else None."""
+    import pyarrow.compute as pc
+
+    cells = cells.combine_chunks()
+    if cells.null_count == len(cells):
+        return None
+    plain = pc.match_substring_regex(cells, _PLAIN_LIST)
+    if not pc.all(plain).as_py() or pc.max(pc.utf8_length(cells)).as_py() > ARRAY_CELL_CHARS:
+        return None
+    return pc.split_pattern(pc.utf8_slice_codeunits(cells, 2, -2), '","')
 
 
 #: The longest CSV ``array`` cell :func:`parse_arrays` decodes (the package's longest is far shorter).
