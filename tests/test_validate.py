@@ -280,3 +280,19 @@ def test_validate_reports_a_rule_it_cannot_check_as_a_problem(package_copy: Path
     found = problems(package_copy)
     cannot = [p for p in found if "cannot be checked" in p.message]
     assert cannot == [Problem(table, None, None, f"the guide's rules cannot be checked (KeyError: '{column}')")]
+
+
+def test_a_span_rule_over_columns_of_another_type_is_a_problem_not_a_crash() -> None:
+    """Offsets Arrow cannot cast to integers (dates: NotImplementedError) make the rule a problem naming the table."""
+    import datetime as dt
+    from functools import partial
+
+    import pyarrow as pa
+
+    from article_data._spans import ArticleIndex
+    from article_data._validate import _guarded, _span_problems
+
+    table = pa.table({"char_start": [dt.date(2020, 1, 1)], "char_end": [dt.date(2020, 1, 2)], "text": ["a"]})
+    found = _guarded("quotes", partial(_span_problems, "quotes", table, None, ArticleIndex("abc"), None))
+    assert [(p.table, p.message.split(" (")[0]) for p in found] == [("quotes", "the guide's rules cannot be checked")]
+    assert "NotImplementedError" in found[0].message

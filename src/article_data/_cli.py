@@ -50,7 +50,7 @@ def _verify_parser(add: _Add, common: Parser) -> None:
 def _validate_parser(add: _Add, common: Parser) -> None:
     add(
         help="full validation: hashes, schemas, keys, annotation rules",
-        description="Validate hashes, Table Schemas (pandera), keys and the annotation guide's rules; exit 1 listing every problem.",
+        description="Validate hashes, Table Schema constraints, keys and the annotation guide's rules; exit 1 listing every problem.",
         parents=[common],
     ).set_defaults(run=_commands.validate)
 
@@ -283,19 +283,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def spare_optional_imports() -> None:
-    """Mark hypothesis and PySpark unavailable in this process: pandera imports both when installed.
-
-    The command line never draws examples from a pandera schema, but pandera imports
-    hypothesis for that while it builds checks (about 0.1 s), and PySpark's pandas API
-    (over 0.3 s, and a warning about pandas 3 on stderr); the command validates pandas
-    frames only. pandera handles both being absent. Only the console script does this:
-    a program that imports the library keeps its own modules.
-    """
-    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
-    sys.modules.setdefault("pyspark", None)  # type: ignore[arg-type]
-
-
 def run() -> None:
     """The console script: run :func:`main`, flush the output, and end the process at once.
 
@@ -304,9 +291,8 @@ def run() -> None:
     active exception", apache/arrow#34314). The command has nothing left to clean up
     by then (outputs are complete and renamed into place), so it exits with
     ``os._exit`` and its real status instead of risking that abort. ``tests/test_cli.py``
-    shows why, for this and for :func:`spare_optional_imports`.
+    shows why.
     """
-    spare_optional_imports()
     code = main()
     try:
         sys.stdout.flush()

@@ -29,7 +29,6 @@ import shutil
 import sys
 import tempfile
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,8 +68,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    # PySpark (installed for the tests) warns about pandas 3 when pandera imports it: not ours to report.
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     frictionless_max = QUICK_FRICTIONLESS_MAX_SCALE if args.quick else FRICTIONLESS_MAX_SCALE
     results: dict[str, Any] = {
         "machine": machine_info(),
