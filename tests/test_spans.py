@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import article_data as ad
 from article_data import _spans
@@ -159,6 +161,7 @@ def test_mismatched_rows_gives_the_same_answer_in_many_chunks(chunk_bytes: int) 
         one_chunk = mismatched_rows(index, starts, ends, texts)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(_spans, "_CHUNK_BYTES", chunk_bytes)
+            patch.setattr(_spans, "_LAYERS", 0)  # every row byte by byte
             many_chunks = mismatched_rows(index, starts, ends, texts)
         assert one_chunk.tolist() == python_mismatches(text, starts, ends, texts)
         assert many_chunks.tolist() == one_chunk.tolist()
@@ -184,6 +187,7 @@ def test_mismatched_rows_finds_mismatches_in_later_chunks() -> None:
         assert len(texts[row].encode()) == len(text[starts[row] : ends[row]].encode())  # type: ignore[union-attr]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_spans, "_CHUNK_BYTES", 7)
+        patch.setattr(_spans, "_LAYERS", 0)
         found = mismatched_rows(ArticleIndex(text), starts, ends, texts)
     assert found.tolist() == [150, 302, 304]
 
@@ -197,6 +201,7 @@ def test_mismatched_rows_survives_chunks_of_only_empty_rows() -> None:
     assert len(texts[-1].encode()) == len(text[2:4].encode())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_spans, "_CHUNK_BYTES", 1)
+        patch.setattr(_spans, "_LAYERS", 0)
         assert mismatched_rows(ArticleIndex(text), starts, ends, texts).tolist() == [11]
 
 
@@ -212,3 +217,44 @@ def test_mismatched_rows_accepts_a_chunked_arrow_column() -> None:
     assert mismatched_rows(index, starts, ends, halves).tolist() == []
     spoiled = pa.chunked_array([halves.chunk(0), pa.array(["?" + t[1:] for t in halves.chunk(1).to_pylist()])])
     assert mismatched_rows(index, starts, ends, spoiled).tolist() == list(range(10, len(starts)))
+
+
+@st.composite
+def nested_rows(draw: st.DrawFn) -> tuple[str, list[int], list[int], list[str | None]]:
+    """Spans over a short text, so that they nest and overlap deeply; some texts altered, some offsets wrong."""
+    text = draw(st.text(st.sampled_from("ab\u00e9\u20ac\U0001f600\n"), min_size=0, max_size=12))
+    count = draw(st.integers(0, 30))
+    starts, ends, texts = [], [], []
+    for _ in range(count):
+        start = draw(st.integers(-1, len(text) + 1))
+        end = draw(st.integers(-1, len(text) + 1))
+        value = text[start:end] if 0 <= start <= end <= len(text) else draw(st.text(max_size=3))
+        if draw(st.integers(0, 5)) == 0:
+            value = draw(st.one_of(st.none(), st.text(st.sampled_from("ab\u00e9"), max_size=4)))
+        starts.append(start)
+        ends.append(end)
+        texts.append(value)
+    return text, starts, ends, texts
+
+
+@settings(max_examples=400, deadline=None)
+@given(nested_rows(), st.sampled_from([0, 1, 4]), st.sampled_from([1, 5, 1 << 18]))
+def test_mismatched_rows_agrees_with_python_for_nested_spans_layers_and_chunks(
+    case: tuple[str, list[int], list[int], list[str | None]], layers: int, chunk_bytes: int
+) -> None:
+    """Whatever the nesting, the number of slice layers and the chunk size, the answer is Python's, row by row."""
+    text, starts, ends, texts = case
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_spans, "_LAYERS", layers)
+        patch.setattr(_spans, "_CHUNK_BYTES", chunk_bytes)
+        found = mismatched_rows(ArticleIndex(text), starts, ends, pa.array(texts, type=pa.string()))
+    assert found.tolist() == python_mismatches(text, starts, ends, texts)
+
+
+@given(
+    st.text(st.sampled_from("a\u00e9\u201c\u201d\U0001f600\n"), max_size=40),
+    st.sampled_from("a\u201c\u201d\n\U0001f600"),
+)
+def test_positions_are_the_code_point_offsets_python_finds(text: str, char: str) -> None:
+    """Every occurrence of a character, as Python counts offsets."""
+    assert ArticleIndex(text).positions(char).tolist() == [i for i, c in enumerate(text) if c == char]

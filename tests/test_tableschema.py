@@ -77,6 +77,25 @@ BAD_SCHEMA_VALUES: dict[str, tuple[Callable[[dict], object], str]] = {
         lambda s: field(s, "char_start")["constraints"].__setitem__("minimum", "0"),
         "expected a integer bound",
     ),
+    "maximum beyond a 64-bit integer": (
+        lambda s: field(s, "char_start")["constraints"].__setitem__("maximum", 2**63),
+        "expected a integer bound",
+    ),
+    "maximum beyond a float": (
+        lambda s: (
+            field(s, "char_start").__setitem__("type", "number"),
+            field(s, "char_start")["constraints"].__setitem__("maximum", 10**400),
+        ),
+        "expected a number bound",
+    ),
+    "an array as primary key": (
+        lambda s: (field(s, "cue").__setitem__("type", "array"), s.__setitem__("primaryKey", ["cue"])),
+        "'cue' is an array; a primary or foreign key cannot hold one",
+    ),
+    "an array as foreign key": (
+        lambda s: field(s, "speaker_person_id").update(type="array", constraints={}),
+        "'speaker_person_id' is an array; a primary or foreign key cannot hold one",
+    ),
     "minimum on a string": (
         lambda s: field(s, "text")["constraints"].__setitem__("minimum", 0),
         "apply to integer, number and date fields",

@@ -283,7 +283,7 @@ def test_validate_reports_a_rule_it_cannot_check_as_a_problem(package_copy: Path
 
 
 def test_a_span_rule_over_columns_of_another_type_is_a_problem_not_a_crash() -> None:
-    """Offsets Arrow cannot cast to integers (dates: NotImplementedError) make the rule a problem naming the table."""
+    """Offsets that are not integers (dates) or a text that is not text make the rule a problem, never a cast."""
     import datetime as dt
     from functools import partial
 
@@ -295,4 +295,19 @@ def test_a_span_rule_over_columns_of_another_type_is_a_problem_not_a_crash() -> 
     table = pa.table({"char_start": [dt.date(2020, 1, 1)], "char_end": [dt.date(2020, 1, 2)], "text": ["a"]})
     found = _guarded("quotes", partial(_span_problems, "quotes", table, None, ArticleIndex("abc"), None))
     assert [(p.table, p.message.split(" (")[0]) for p in found] == [("quotes", "the guide's rules cannot be checked")]
-    assert "NotImplementedError" in found[0].message
+    assert found[0].message.endswith(
+        "(TypeError: column 'char_start' holds date32[day] values; the rule reads integers)"
+    )
+    numbers = pa.table({"char_start": [0], "char_end": [1], "text": [5]})  # a cast would make it "5"
+    found = _guarded("quotes", partial(_span_problems, "quotes", numbers, None, ArticleIndex("5"), None))
+    assert found[0].message.endswith("(TypeError: column 'text' holds int64 values; the rule reads text)")
+
+
+def test_an_article_that_is_not_utf8_is_a_problem_listed_with_the_others(package_copy: Path) -> None:
+    """A byte that is no UTF-8 in the article (its hash declared) is a problem on 'article', listed with each table's own."""
+    article = package_copy / "data" / "article.txt"
+    declare(package_copy, "data/article.txt", article.read_bytes().replace(b"Putin", b"Put\xffn", 1))
+    change(package_copy, "quotes", lambda f: f.assign(quote_id=f.quote_id.replace("q01", "Q01")))
+    found = problems(package_copy)
+    assert any(p.table == "article" and p.message.startswith("not valid UTF-8 (") for p in found)
+    assert Problem("quotes", "Q01", "quote_id", "does not match its pattern ^[a-z][a-z0-9_]*$ (found 'Q01')") in found

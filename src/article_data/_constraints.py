@@ -116,11 +116,21 @@ def _bad_lists(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.or_(pa.array(bad), pc.equal(pc.list_value_length(values), 0))
 
 
+def _comparable(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values as equality sees them: strings for a dictionary, and ``-0.0`` as ``0.0`` (hashing tells them apart)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = decoded(values)
+    return pc.add(values, pa.scalar(0.0, values.type)) if pa.types.is_floating(values.type) else values
+
+
 def _duplicated(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """A value that is in another row too (a null is no value: any number of rows may lack one)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    values = _comparable(values)
     present = values.drop_null()
     if len(pc.unique(present)) == len(present):  # the usual case, in one pass
         return pa.chunked_array([pa.nulls(len(values), pa.bool_())])
@@ -174,9 +184,10 @@ def _duplicate_mask(keys: pa.Table) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = keys.append_column("__row", pa.array(np.arange(len(keys), dtype=np.int64))).drop_null()
-    groups = rows.group_by(keys.column_names, use_threads=False).aggregate([("__row", "list")])
-    lists = groups.column("__row_list")
+    columns = {f"#{i}": _comparable(column) for i, column in enumerate(keys.columns)}  # no field is named so
+    rows = pa.table({**columns, "#row": pa.array(np.arange(len(keys), dtype=np.int64))}).drop_null()
+    groups = rows.group_by(list(columns), use_threads=False).aggregate([("#row", "list")])
+    lists = groups.column("#row_list")
     repeated = pc.list_flatten(pc.filter(lists, pc.greater(pc.list_value_length(lists), 1)))
     mask = np.zeros(len(keys), dtype=bool)
     mask[np.asarray(repeated, dtype=np.int64)] = True

@@ -32,7 +32,8 @@ def _re2_full_match(pattern: str) -> Callable[[pd.Series], pd.Series]:
         import pandas as pd
         import pyarrow as pa
 
-        values = pa.chunked_array([pa.array(series.astype("string[pyarrow]").array, type=pa.string())])
+        # cast: pandas hands an all-missing column to Arrow as the null type
+        values = pa.chunked_array([pa.array(series.astype("string[pyarrow]").array)]).cast(pa.string())
         broken = mismatch(values).fill_null(False).to_numpy(zero_copy_only=False)
         return pd.Series(~broken, index=series.index)
 

@@ -6,7 +6,7 @@ it reads (:func:`reads`). :func:`holds` is the one way to run a rule: a table la
 a declared column (a package older than the column) keeps it, and any other error
 propagates, so a misspelt column can never make a rule pass for every row. Both the
 pandera schemas (:mod:`article_data._pandera`) and ``validate()``
-(:mod:`article_data._constraints`) run the rules through it. Rules that need other tables
+(:mod:`article_data._validate`) run the rules through it. Rules that need other tables
 or the article text live in :mod:`article_data._validate`.
 """
 

@@ -1,9 +1,10 @@
 """Vectorised checks that span columns equal their slices of the article.
 
-Offsets count Unicode code points; the comparison runs on UTF-8 bytes with
-NumPy, so its cost grows with the bytes compared and never loops over rows in
-Python. The code-point-to-byte map needs only the positions of the article's
-few multi-byte characters.
+Offsets count Unicode code points; the comparison runs on UTF-8 bytes, so its cost
+grows with the bytes compared and never loops over rows in Python. Disjoint spans are
+compared as Arrow slices of the article, a layer at a time; spans nested deeper are
+compared byte by byte with NumPy. The code-point-to-byte map needs only the positions
+of the article's few multi-byte characters.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ _CHUNK_BYTES = (
 class ArticleIndex:
     """The article as UTF-8 bytes plus a code-point-to-byte offset map."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, encoded: bytes | None = None) -> None:
+        """Index ``text``; ``encoded`` is its UTF-8, when the caller has it already (not encoded again)."""
         self.text = text
         self.length = len(text)
-        self.bytes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        self.bytes = np.frombuffer(text.encode("utf-8") if encoded is None else encoded, dtype=np.uint8)
         self._continuation = np.flatnonzero((self.bytes & 0xC0) == 0x80)
         # The k-th continuation byte (0-based) at byte p belongs to code point p - k - 1.
         self._owners = self._continuation - np.arange(len(self._continuation)) - 1
@@ -111,13 +113,15 @@ def _differing(index: ArticleIndex, rows: np.ndarray, starts: np.ndarray, ends: 
 def _differing_bytes(
     index: ArticleIndex, rows: np.ndarray, byte_starts: np.ndarray, text_offsets: np.ndarray, texts: Any
 ) -> np.ndarray:
-    """Of ``rows`` (any spans), those whose text differs from the article, compared in chunks of bytes."""
+    """Of ``rows`` (any spans), those whose text differs from the article, compared in chunks of about _CHUNK_BYTES."""
     data = texts.buffers()[2]
     text_bytes = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    lengths = np.diff(text_offsets)
+    lengths = np.diff(text_offsets)[rows]
+    # Chunk boundaries: a row ends a chunk where the bytes so far pass the next multiple of _CHUNK_BYTES.
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(_CHUNK_BYTES, int(ends[-1]) if len(ends) else 0, _CHUNK_BYTES), side="left")
     differing = []
-    for chunk in np.array_split(rows, max(1, int(lengths[rows].sum()) // _CHUNK_BYTES)):
-        row_lengths = lengths[chunk]
+    for chunk, row_lengths in zip(np.split(rows, cuts + 1), np.split(lengths, cuts + 1), strict=True):
         total = int(row_lengths.sum())
         if total == 0:
             continue
@@ -126,7 +130,9 @@ def _differing_bytes(
         article_idx = np.repeat(byte_starts[chunk], row_lengths) + within
         text_idx = np.repeat(text_offsets[chunk], row_lengths) + within
         differs = index.bytes[article_idx] != text_bytes[text_idx]
+        if not differs.any():
+            continue
         nonempty = row_lengths > 0
-        per_row = np.add.reduceat(differs, row_firsts[nonempty]) if differs.any() else np.zeros(0)
+        per_row = np.add.reduceat(differs, row_firsts[nonempty])
         differing.append(chunk[nonempty][per_row > 0])
     return np.concatenate(differing) if differing else rows[:0]

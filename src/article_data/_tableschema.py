@@ -94,17 +94,29 @@ def _names(value: object, label: str, known: tuple[str, ...]) -> tuple[str, ...]
     return tuple(names)
 
 
+#: The integers a 64-bit column holds: an integer field's bounds lie within them.
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _bound(value: object, kind: str, label: str) -> None:
     if kind == "integer":
-        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = isinstance(value, int) and not isinstance(value, bool) and _INT64[0] <= value <= _INT64[1]
     elif kind == "number":
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
     elif kind == "date":
         ok = isinstance(value, str) and _is_date(value)
     else:
         raise DescriptorError(f"{label}: minimum and maximum apply to integer, number and date fields, not {kind}")
     if not ok:
         raise DescriptorError(f"{label}: expected a {kind} bound, found {value!r:.60}")
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is a finite 64-bit float (``10**400`` is an int no float holds)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _is_date(value: str) -> bool:
@@ -267,4 +279,8 @@ def check_table_schema(data: object, where: str) -> TableSchema:
             f"{where}: foreignKeys: expected a list of at most {len(names)} keys (one per field), found {foreign!r:.60}"
         )
     foreign_keys = tuple(_foreign_key(item, i, where, names) for i, item in enumerate(foreign))
+    lists = {f["name"] for f in checked if f["type"] == "array"}
+    keyed = sorted(lists & {*primary_key, *(c for k in foreign_keys for c in k.columns)})
+    if keyed:  # a list is no key value: its items are not one comparable value
+        raise DescriptorError(f"{where}: field {keyed[0]!r} is an array; a primary or foreign key cannot hold one")
     return TableSchema(where=where, data=data, fields=checked, primary_key=primary_key, foreign_keys=foreign_keys)

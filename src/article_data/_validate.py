@@ -20,7 +20,7 @@ import numpy as np
 
 from ._constraints import breaches, decoded
 from ._errors import ArticleDataError, ValidationError
-from ._names import FORMATS
+from ._names import FORMATS, table_resource
 from ._problem import Problem
 from ._rules import ROW_RULES, holds
 from ._spans import ArticleIndex, mismatched_rows
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ._tableschema import TableSchema
 
 _MAX_PER_CHECK = 50
-#: Threads that parse and check tables at once (these machines have two cores).
+#: Threads that parse and check tables at once: two cores' worth (Arrow has its own pool besides).
 _THREADS = 2
 
 
@@ -80,12 +80,20 @@ def _table_problems(name: str, table: pa.Table, schema: TableSchema, keys: pa.Ch
 
 def _rule_problems(name: str, table: pa.Table, schema: TableSchema, keys: pa.ChunkedArray | None) -> list[Problem]:
     """The rows of one table that break the guide's row rules, run on a frame of the columns they read."""
+    import pyarrow as pa
+
     from ._types import arrow_to_pandas
 
     rules = ROW_RULES.get(name, [])
     read = {column for _, rule, _ in rules for column in rule.columns}  # type: ignore[attr-defined]
-    fields = [f for f in schema.fields if f["name"] in read]
-    frame = arrow_to_pandas(table.select([f["name"] for f in fields]), fields)  # an enum breach raises ValueError
+    # An enum column as text, not a category: a value outside its enum (a breach listed already) is
+    # still a value the rules can read.
+    fields = [
+        {**f, "constraints": {k: v for k, v in f.get("constraints", {}).items() if k != "enum"}}
+        for f in schema.fields
+        if f["name"] in read
+    ]
+    frame = arrow_to_pandas(pa.table({f["name"]: decoded(table.column(f["name"])) for f in fields}), fields)
     problems: list[Problem] = []
     for check_name, rule, error in rules:
         _add(problems, name, keys, ~holds(rule, frame).to_numpy(dtype=bool), None, f"{check_name}: {error}")
@@ -99,12 +107,21 @@ def _column(table: pa.Table, name: str) -> pa.ChunkedArray:
     return decoded(table.column(name))
 
 
+def _typed(table: pa.Table, name: str, is_kind: Callable[[Any], bool], kind: str) -> pa.ChunkedArray:
+    """A column a rule reads as ``kind``; ``TypeError`` naming it if its schema gives another type (never a cast)."""
+    values = _column(table, name)
+    if not is_kind(values.type):
+        raise TypeError(f"column {name!r} holds {values.type} values; the rule reads {kind}")
+    return values
+
+
 def _offsets(table: pa.Table, name: str) -> np.ndarray:
-    """An offset column as int64, -1 where it is null."""
+    """An offset column (integers) as int64, -1 where it is null."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return np.asarray(pc.fill_null(_column(table, name).cast(pa.int64()), -1), dtype=np.int64)
+    values = _typed(table, name, pa.types.is_integer, "integers")
+    return np.asarray(pc.fill_null(values.cast(pa.int64()), -1), dtype=np.int64)
 
 
 def _foreign_key_problems(
@@ -151,7 +168,8 @@ def _span_problems(
     if len(table) == 0:
         return problems
     starts, ends = _offsets(table, start), _offsets(table, end)
-    texts = _column(table, text).cast(pa.large_string())
+    texts = _typed(table, text, lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "text")
+    texts = texts.cast(pa.large_string())
     bad = np.zeros(len(table), dtype=bool)
     bad[mismatched_rows(index, starts, ends, texts)] = True
     _add(problems, name, keys, bad, text, f"does not equal article[{start}:{end}]")
@@ -241,14 +259,14 @@ def _quote_mark_problems(table: pa.Table, keys: pa.ChunkedArray | None, index: A
     return problems
 
 
-def _guarded(table: str, check: Callable[[], list[Problem]]) -> list[Problem]:
+def _guarded(table: str, check: Callable[[], list[Problem]], what: str = "the guide's rules") -> list[Problem]:
     """Run one rule; a table whose columns do not fit the rule is a problem, never a crash."""
     try:
         return check()
     # What a column of another type or shape raises: pandas and NumPy, and Arrow (its Invalid,
     # TypeError, KeyError and IndexError subclass these; a cast it lacks is NotImplementedError).
     except (KeyError, TypeError, ValueError, IndexError, NotImplementedError) as exc:
-        return [Problem(table, None, None, f"the guide's rules cannot be checked ({type(exc).__name__}: {exc})")]
+        return [Problem(table, None, None, f"{what} cannot be checked ({type(exc).__name__}: {exc})")]
 
 
 def _read_all(reader: Reader, problems: list[Problem]) -> dict[str, bytes]:
@@ -302,7 +320,9 @@ def _check_table(reader: Reader, name: str, verified: dict[str, bytes]) -> _Chec
     if len(copies) == len(FORMATS) and not _same_rows(*copies.values()):
         problems.append(Problem(name, None, None, "the CSV and Parquet files hold different rows"))
     keys = decoded(table.column(schema.primary_key[0])) if schema.primary_key else None
-    problems.extend(_table_problems(name, table, schema, keys))
+    problems.extend(
+        _guarded(name, partial(_table_problems, name, table, schema, keys), "its Table Schema's constraints")
+    )
     problems.extend(_guarded(name, partial(_rule_problems, name, table, schema, keys)))
     return _Checked(table, keys, problems)
 
@@ -310,11 +330,20 @@ def _check_table(reader: Reader, name: str, verified: dict[str, bytes]) -> _Chec
 def _tables(
     reader: Reader, verified: dict[str, bytes], problems: list[Problem], pool: Executor
 ) -> tuple[dict[str, pa.Table], dict[str, pa.ChunkedArray | None]]:
-    """Every table checked on its own (:func:`_check_table`); the tables and their key columns."""
-    checked = list(pool.map(partial(_check_table, reader, verified=verified), reader.tables))
+    """Every table checked on its own (:func:`_check_table`); the tables and their key columns.
+
+    The largest tables start first, so that no thread is left with a big one at the end;
+    the results are taken in the descriptor's order.
+    """
+    names = list(reader.tables)
+    size = {name: sum(len(verified.get(table_resource(name, fmt), b"")) for fmt in FORMATS) for name in names}
+    futures = {
+        name: pool.submit(_check_table, reader, name, verified) for name in sorted(names, key=lambda n: -size[n])
+    }
     tables: dict[str, pa.Table] = {}
     keys: dict[str, pa.ChunkedArray | None] = {}
-    for name, result in zip(reader.tables, checked, strict=True):
+    for name in names:
+        result = futures[name].result()
         problems.extend(result.problems)
         if result.table is not None:
             tables[name], keys[name] = result.table, result.keys
@@ -360,15 +389,17 @@ def validate_package(reader: Reader) -> None:
     verified = _read_all(reader, problems)
     if "article" not in verified:
         raise ValidationError(problems or [Problem("article", None, None, "no resource named 'article'")], root=root)
-    try:
-        index = ArticleIndex(verified["article"].decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem("article", None, None, f"not valid UTF-8 ({exc})"))
-        raise ValidationError(problems, root=root) from None
+    data = verified["article"]
     # Parsing and checking run mostly in Arrow and NumPy, which release the GIL: two threads use
     # two cores. Results are taken in order, so problems are listed as one thread would list them.
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        article = pool.submit(lambda: ArticleIndex(data.decode("utf-8"), data))
         tables, keys = _tables(reader, verified, problems, pool)
+        try:
+            index = article.result()
+        except UnicodeDecodeError as exc:
+            problems.append(Problem("article", None, None, f"not valid UTF-8 ({exc})"))
+            raise ValidationError(problems, root=root) from None
         for found in pool.map(lambda check: _guarded(*check), _cross_checks(tables, keys, reader, index)):
             problems.extend(found)
     if problems:
