@@ -252,3 +252,18 @@ def test_a_key_of_dictionary_chunks_and_any_field_names_is_compared_by_value() -
     table = pa.table({"kind": pa.chunked_array([first, second]), "__row": [0.0, 1.0, -0.0, 2.0]})
     # Rows 0 and 2 are both ("a", 0.0): the second chunk's index 1 is "a" in its own dictionary.
     assert [(b.column, b.rows.tolist()) for b in breaches(table, schema)] == [(None, [0, 2])]
+
+
+def test_bounds_and_lengths_at_the_edges_of_64_bits_are_checked_not_crashed() -> None:
+    """A number bound past the int64 range, a length bound of 2**62: valid rows pass, breaking rows are found."""
+    schema = check_table_schema(
+        {
+            "fields": [
+                {"name": "x", "type": "number", "constraints": {"maximum": 2**64, "minimum": -(2**64)}},
+                {"name": "s", "type": "string", "constraints": {"maxLength": 2**62, "minLength": 2}},
+            ]
+        },
+        "test",
+    )
+    table = pa.table({"x": [1.0, 2.0**65], "s": ["ok", "k"]})
+    assert [(b.column, b.rows.tolist()) for b in breaches(table, schema)] == [("x", [1]), ("s", [1])]

@@ -110,7 +110,7 @@ BAD_SCHEMA_VALUES: dict[str, tuple[Callable[[dict], object], str]] = {
     ),
     "negative maxLength": (
         lambda s: field(s, "text")["constraints"].__setitem__("maxLength", -1),
-        "expected a whole number >= 0",
+        "expected a whole number from 0 to 2**63 - 1",
     ),
     "minLength above maxLength": (
         lambda s: field(s, "text")["constraints"].update(minLength=5, maxLength=2),

@@ -289,17 +289,18 @@ def test_a_span_rule_over_columns_of_another_type_is_a_problem_not_a_crash() -> 
 
     import pyarrow as pa
 
+    from article_data._article_rules import span_problems
     from article_data._spans import ArticleIndex
-    from article_data._validate import _guarded, _span_problems
+    from article_data._validate import _guarded
 
     table = pa.table({"char_start": [dt.date(2020, 1, 1)], "char_end": [dt.date(2020, 1, 2)], "text": ["a"]})
-    found = _guarded("quotes", partial(_span_problems, "quotes", table, None, ArticleIndex("abc"), None))
+    found = _guarded("quotes", partial(span_problems, "quotes", table, None, ArticleIndex("abc"), None))
     assert [(p.table, p.message.split(" (")[0]) for p in found] == [("quotes", "the guide's rules cannot be checked")]
     assert found[0].message.endswith(
         "(TypeError: column 'char_start' holds date32[day] values; the rule reads integers)"
     )
     numbers = pa.table({"char_start": [0], "char_end": [1], "text": [5]})  # a cast would make it "5"
-    found = _guarded("quotes", partial(_span_problems, "quotes", numbers, None, ArticleIndex("5"), None))
+    found = _guarded("quotes", partial(span_problems, "quotes", numbers, None, ArticleIndex("5"), None))
     assert found[0].message.endswith("(TypeError: column 'text' holds int64 values; the rule reads text)")
 
 
@@ -311,3 +312,41 @@ def test_an_article_that_is_not_utf8_is_a_problem_listed_with_the_others(package
     found = problems(package_copy)
     assert any(p.table == "article" and p.message.startswith("not valid UTF-8 (") for p in found)
     assert Problem("quotes", "Q01", "quote_id", "does not match its pattern ^[a-z][a-z0-9_]*$ (found 'Q01')") in found
+
+
+def test_a_composite_foreign_key_is_checked_as_a_whole() -> None:
+    """(1, 2) is no row of the target even though 1 and 2 each are; a row with a null field is not checked."""
+    import pyarrow as pa
+
+    from article_data._article_rules import foreign_key_problems
+    from article_data._tableschema import ForeignKey
+
+    tables = {
+        "t": pa.table({"id": ["r1", "r2", "r3"], "a": ["1", "4", None], "b": [2, 2, 9]}),
+        "target": pa.table({"x": ["1", "4"], "y": [3, 2]}),
+    }
+    fk = ForeignKey(("a", "b"), "target", ("x", "y"))
+    found = foreign_key_problems("t", fk, tables, {"t": tables["t"].column("id")})
+    assert found == [Problem("t", "r1", None, "(a, b) not found in target.(x, y)")]
+
+
+def test_a_row_rule_over_a_column_of_another_type_is_a_problem_naming_the_rule() -> None:
+    """A figures.date of integers (pandas' .str refuses it) stops that rule alone, as a problem, never a crash."""
+    import copy
+
+    import pyarrow as pa
+
+    from article_data._tableschema import check_table_schema
+    from article_data._validate import _rule_problems
+
+    data = copy.deepcopy(ad.Package().table_schema("figures"))
+    for f in data["fields"]:
+        if f["name"] == "date":
+            f.update(type="integer", constraints={})
+    schema = check_table_schema(data, "figures.schema.json")
+    frame = ad.load("figures").assign(date=pd.array([2020] * len(ad.load("figures")), dtype="Int64"))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    found = _rule_problems("figures", table, schema, None)
+    cannot = [p for p in found if "cannot be checked" in p.message]
+    assert [p.message.split(" (")[0] for p in cannot] == ["the rule figure_date_precision cannot be checked"]
+    assert "TypeError" in cannot[0].message

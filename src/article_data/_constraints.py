@@ -85,9 +85,10 @@ def pattern_kernel(pattern: str) -> Kernel:
 
 def _length(compare: str, limit: int) -> Kernel:
     def kernel(values: pa.ChunkedArray) -> pa.ChunkedArray:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        return pc.call_function(compare, [pc.utf8_length(values), limit])
+        return pc.call_function(compare, [pc.utf8_length(values).cast(pa.int64()), pa.scalar(limit, pa.int64())])
 
     return kernel
 
@@ -97,7 +98,8 @@ def _beyond(compare: str, limit: Any) -> Kernel:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        return pc.call_function(compare, [values, pa.scalar(limit, values.type)])
+        bound = float(limit) if pa.types.is_floating(values.type) else limit  # 2**64 is a float bound, no int64
+        return pc.call_function(compare, [values, pa.scalar(bound, values.type)])
 
     return kernel
 

@@ -7,7 +7,7 @@ a declared column (a package older than the column) keeps it, and any other erro
 propagates, so a misspelt column can never make a rule pass for every row. Both the
 pandera schemas (:mod:`article_data._pandera`) and ``validate()``
 (:mod:`article_data._validate`) run the rules through it. Rules that need other tables
-or the article text live in :mod:`article_data._validate`.
+or the article text live in :mod:`article_data._article_rules`.
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def _is_date(value: str) -> bool:
         dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return len(value) == 10
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None  # Python 3.11 also reads "2020-W01-1"
 
 
 def _check_constraints(constraints: object, kind: str, label: str) -> None:
@@ -159,9 +159,9 @@ def _check_constraints(constraints: object, kind: str, label: str) -> None:
     for key in ("minLength", "maxLength"):
         if key in constraints:
             value = constraints[key]
-            if kind != "string" or not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if kind != "string" or not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _INT64[1]:
                 raise DescriptorError(
-                    f"{label} {key}: expected a whole number >= 0 on a string field, "
+                    f"{label} {key}: expected a whole number from 0 to 2**63 - 1 on a string field, "
                     f"found {value!r:.60} on a {kind} field"
                 )
             lengths[key] = value

@@ -1,0 +1,46 @@
+"""Problems for the rows of a table where a check fails: named by primary key, at most fifty a check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._problem import Problem
+
+TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["MAX_PER_CHECK", "add_rows", "row_ids"]
+
+#: Rows listed by id for one check; the rest are counted in one more line.
+MAX_PER_CHECK = 50
+
+
+def row_ids(keys: pa.ChunkedArray | None, positions: np.ndarray) -> list[str]:
+    """Each row's primary key (the first field), or its row number where it has none."""
+    shown = positions[:MAX_PER_CHECK]
+    values = keys.take(shown).to_pylist() if keys is not None else [None] * len(shown)
+    return [str(v) if v is not None else f"row {int(p) + 1}" for v, p in zip(values, shown)]
+
+
+def add_rows(
+    problems: list[Problem],
+    table: str,
+    keys: pa.ChunkedArray | None,
+    mask: Any,
+    column: str | None,
+    message: str,
+    found: pa.ChunkedArray | None = None,
+) -> None:
+    """A problem for each row where ``mask`` is true (at most 50, then one line counting the rest)."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(positions) == 0:
+        return
+    values = found.take(positions[:MAX_PER_CHECK]).to_pylist() if found is not None else None
+    for i, row_id in enumerate(row_ids(keys, positions)):
+        shown = f" (found {values[i]!r:.80})" if values is not None else ""
+        problems.append(Problem(table, row_id, column, message + shown))
+    if len(positions) > MAX_PER_CHECK:
+        problems.append(Problem(table, None, column, f"... {len(positions) - MAX_PER_CHECK} more rows: {message}"))
