@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._constraints import decoded
-from ._findings import MAX_PER_CHECK, add_rows
+from ._findings import MAX_PER_CHECK, add_positions, add_rows
 from ._problem import Problem
 from ._spans import ArticleIndex, mismatched_rows
 from ._vocabulary import CLOSING_MARK, MARKED_TYPES, OPENING_MARK
@@ -108,10 +108,8 @@ def span_problems(
         return problems
     starts, ends = _offsets(table, start), _offsets(table, end)
     texts = _typed(table, text, lambda t: pa.types.is_string(t) or pa.types.is_large_string(t), "text")
-    texts = texts.cast(pa.large_string())
-    bad = np.zeros(len(table), dtype=bool)
-    bad[mismatched_rows(index, starts, ends, texts)] = True
-    add_rows(problems, name, keys, bad, text, f"does not equal article[{start}:{end}]")
+    differing = mismatched_rows(index, starts, ends, texts)
+    add_positions(problems, name, keys, differing, text, f"does not equal article[{start}:{end}]")
     if paragraphs is not None and "paragraph_id" in table.column_names:
         # Each row's paragraph by position in `paragraphs`; an unknown id gets the trailing -1.
         ids = _column(paragraphs, "paragraph_id").combine_chunks()

@@ -132,13 +132,10 @@ def _duplicated(values: pa.ChunkedArray) -> pa.ChunkedArray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = _comparable(values)
-    present = values.drop_null()
+    present = _comparable(values).drop_null()
     if len(pc.unique(present)) == len(present):  # the usual case, in one pass
         return pa.chunked_array([pa.nulls(len(values), pa.bool_())])
-    counts = pc.value_counts(present)
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    return pc.is_in(values, value_set=repeated)
+    return pa.chunked_array([_duplicate_mask(pa.table({"value": values}))])
 
 
 def column_checks(field: Mapping[str, Any]) -> list[Check]:
@@ -230,8 +227,8 @@ def breaches(table: pa.Table, schema: TableSchema) -> list[Breach]:
             rows = _positions(table.column(field["name"]).is_null())
             if len(rows):
                 found.append(Breach(field["name"], rows, "is empty; a primary key field needs a value in every row"))
-    if extra_key(schema):
-        rows = _positions(_duplicate_mask(table.select(list(extra_key(schema)))))
+    if whole := extra_key(schema):
+        rows = _positions(_duplicate_mask(table.select(list(whole))))
         if len(rows):
             found.append(Breach(None, rows, f"primaryKey ({', '.join(key)}): the same key is in more than one row"))
     return found

@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # typing costs import time; mypy reads this block as true
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["MAX_PER_CHECK", "add_rows", "row_ids"]
+__all__ = ["MAX_PER_CHECK", "add_positions", "add_rows", "row_ids"]
 
 #: Rows listed by id for one check; the rest are counted in one more line.
 MAX_PER_CHECK = 50
@@ -34,8 +34,20 @@ def add_rows(
     message: str,
     found: pa.ChunkedArray | None = None,
 ) -> None:
-    """A problem for each row where ``mask`` is true (at most 50, then one line counting the rest)."""
-    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    """A problem for each row where ``mask`` is true (see :func:`add_positions`)."""
+    add_positions(problems, table, keys, np.flatnonzero(np.asarray(mask, dtype=bool)), column, message, found)
+
+
+def add_positions(
+    problems: list[Problem],
+    table: str,
+    keys: pa.ChunkedArray | None,
+    positions: np.ndarray,
+    column: str | None,
+    message: str,
+    found: pa.ChunkedArray | None = None,
+) -> None:
+    """A problem for each row at ``positions`` (ascending): at most 50, then one line counting the rest."""
     if len(positions) == 0:
         return
     values = found.take(positions[:MAX_PER_CHECK]).to_pylist() if found is not None else None

@@ -16,12 +16,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import partial
 from typing import NamedTuple
 
-import numpy as np
-
 from ._article_rules import cross_checks
 from ._constraints import breaches, decoded
 from ._errors import ArticleDataError, ValidationError
-from ._findings import add_rows
+from ._findings import add_positions, add_rows
 from ._names import FORMATS, table_resource
 from ._problem import Problem
 from ._rules import ROW_RULES, Rule, holds
@@ -44,10 +42,8 @@ def _table_problems(name: str, table: pa.Table, schema: TableSchema, keys: pa.Ch
     """The rows of one table that break its Table Schema's constraints or its primary key."""
     problems: list[Problem] = []
     for breach in breaches(table, schema):
-        mask = np.zeros(len(table), dtype=bool)
-        mask[breach.rows] = True
         found = table.column(breach.column) if breach.column is not None else None
-        add_rows(problems, name, keys, mask, breach.column, breach.message, found)
+        add_positions(problems, name, keys, breach.rows, breach.column, breach.message, found)
     return problems
 
 
@@ -125,14 +121,10 @@ def _parsed(reader: Reader, name: str, verified: dict[str, bytes], problems: lis
 
 
 def _compare_copies(name: str, first: pa.Table, second: pa.Table) -> list[Problem]:
-    if _same_rows(first, second):
+    """A problem unless two copies of a table hold the same rows (an enum column may be a dictionary in one)."""
+    if all(decoded(a).equals(decoded(b)) for a, b in zip(first.columns, second.columns, strict=True)):
         return []
     return [Problem(name, None, None, "the CSV and Parquet files hold different rows")]
-
-
-def _same_rows(first: pa.Table, second: pa.Table) -> bool:
-    """Whether two copies of a table hold the same rows (an enum column may be a dictionary in one)."""
-    return all(decoded(a).equals(decoded(b)) for a, b in zip(first.columns, second.columns, strict=True))
 
 
 class _Checked(NamedTuple):
